@@ -1,0 +1,11 @@
+const path = require('path');
+const { task, src, dest } = require('gulp');
+
+// tsc emits only code and codex JSON; n8n loads icons from the paths the nodes and credentials
+// name ("file:../../icons/x.svg"), so they are copied beside the compiled files.
+task('build:icons', () =>
+	src(['icons/**/*.{png,svg}', 'nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], {
+		base: path.resolve('.'),
+		encoding: false,
+	}).pipe(dest('dist')),
+);

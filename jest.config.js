@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		// Type checking is `npm run typecheck`'s job (tsconfig sets isolatedModules, so ts-jest
+		// only transpiles), which keeps the suite fast.
+		'^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+	},
+	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	testTimeout: 30_000,
+};
