@@ -1,0 +1,48 @@
+import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
+
+import { SESSION_TOKEN } from './tokens';
+
+/** The `baseUrl` field every credential of this package has. */
+export function baseUrlProperty({
+	defaultUrl,
+	placeholder,
+	description,
+}: {
+	defaultUrl: string;
+	placeholder?: string;
+	description: string;
+}): INodeProperties {
+	return {
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: defaultUrl,
+		placeholder,
+		required: true,
+		description,
+	};
+}
+
+/** A credential's base URL without trailing slashes, as credentials use it in code. */
+export function baseUrlOf(credentials: { baseUrl?: unknown }): string {
+	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+}
+
+/** Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node uses. */
+export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").replace(/\\/+$/, "") }}';
+
+/** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
+export function bearerAuthentication(field = SESSION_TOKEN): IAuthenticateGeneric {
+	return {
+		type: 'generic',
+		properties: { headers: { Authorization: `={{ "Bearer " + $credentials.${field} }}` } },
+	};
+}
+
+/**
+ * A node parameter as one URL path segment, always URL-encoded so that `/`, `?`, `#` or `%`
+ * in a value cannot change the path. The rules in validation.ts reject `.` and `..`.
+ */
+export function pathParameter(name: string): string {
+	return `{{ encodeURIComponent(String($parameter["${name}"] ?? "")) }}`;
+}

@@ -1,0 +1,140 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiProvider, ResponseHeaders } from './provider';
+
+/** A response the provider answered with an error status. */
+export interface HttpFailure {
+	status: number;
+	body: unknown;
+	headers: ResponseHeaders;
+}
+
+const REASON_PHRASES: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	405: 'Method Not Allowed',
+	409: 'Conflict',
+	415: 'Unsupported Media Type',
+	422: 'Unprocessable Entity',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+};
+
+const MAX_MESSAGE_LENGTH = 300;
+
+function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+/** `Retry-After` is either a number of seconds or an HTTP date (RFC 9110). */
+export function standardRetryAfterSeconds(headers: ResponseHeaders): number | undefined {
+	const value = headerValue(headers, 'retry-after');
+	if (value === undefined) return undefined;
+	if (/^\d+$/.test(value.trim())) return Number(value);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function truncate(text: string): string {
+	const oneLine = text.replace(/\s+/g, ' ').trim();
+	return oneLine.length > MAX_MESSAGE_LENGTH
+		? `${oneLine.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
+		: oneLine;
+}
+
+function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Some gateways answer with text or an HTML page; only short plain text is worth showing. */
+function parseBody(body: unknown): IDataObject | string | undefined {
+	if (isRecord(body)) return body;
+	if (typeof body !== 'string' || body.trim() === '') return undefined;
+	try {
+		const parsed: unknown = JSON.parse(body);
+		if (isRecord(parsed)) return parsed;
+	} catch {
+		// not JSON: fall through to the plain-text check below
+	}
+	return /^\s*</.test(body) ? undefined : body;
+}
+
+/**
+ * Turns an error response into the message and description a user sees: the provider's own
+ * message, the status, the request id and, where the status calls for it, what to do next.
+ */
+export function describeHttpFailure(
+	provider: ApiProvider,
+	failure: HttpFailure,
+): { message: string; description: string } {
+	const body = parseBody(failure.body);
+	const details = isRecord(body)
+		? provider.readErrorBody(body)
+		: { message: typeof body === 'string' ? body : undefined };
+	const requestId =
+		details.requestId ??
+		(provider.requestIdHeader ? headerValue(failure.headers, provider.requestIdHeader) : undefined);
+	const status = `HTTP ${failure.status}${REASON_PHRASES[failure.status] ? ` ${REASON_PHRASES[failure.status]}` : ''}`;
+	const providerMessage = details.message ? truncate(details.message) : undefined;
+
+	const sentences = [
+		providerMessage
+			? `${provider.displayName} said: "${providerMessage}"`
+			: `${provider.displayName} sent no error message.`,
+		`Status: ${status}${details.code ? `, code ${details.code}` : ''}.`,
+	];
+	if (requestId) sentences.push(`Request ID: ${requestId}.`);
+	if (failure.status === 429) {
+		const seconds = (provider.retryAfterSeconds ?? standardRetryAfterSeconds)(failure.headers);
+		sentences.push(
+			seconds === undefined
+				? 'The provider did not say when to retry; wait before running the node again, or space the requests out with the batching settings under Options.'
+				: `Retry in ${seconds} second${seconds === 1 ? '' : 's'}, or space the requests out with the batching settings under Options.`,
+		);
+	}
+	const hint = provider.statusHints?.[failure.status];
+	if (hint) sentences.push(hint);
+
+	return {
+		message: providerMessage
+			? `${provider.displayName}: ${providerMessage}`
+			: `${provider.displayName} answered ${status}`,
+		description: sentences.join(' '),
+	};
+}
+
+/**
+ * Finds the HTTP response inside whatever n8n threw: requests sent with a credential fail
+ * with a NodeApiError whose cause is the transport error; requests without one fail with the
+ * transport error itself.
+ */
+export function findHttpFailure(error: unknown): HttpFailure | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && isRecord(current); depth++) {
+		const response = current.response;
+		if (isRecord(response) && typeof response.status === 'number') {
+			return {
+				status: response.status,
+				body: response.data,
+				headers: isRecord(response.headers) ? response.headers : {},
+			};
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/** Replaces every occurrence of each secret with a marker. Short values are left alone: they would match ordinary words. */
+export function redactSecrets(text: string, secrets: string[]): string {
+	return secrets
+		.filter((secret) => secret.length >= 4)
+		.sort((a, b) => b.length - a.length)
+		.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
+}

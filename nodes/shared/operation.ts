@@ -1,0 +1,188 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type DeclarativeRestApiSettings,
+	type IDataObject,
+	type IExecutePaginationFunctions,
+	type INodeExecutionData,
+	type INodePropertyRouting,
+	type INodeRequestOutput,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
+import type { ApiProvider } from './provider';
+import { TokenRequestError } from './tokens';
+import { assertValidInput, type InputRules } from './validation';
+
+type RequestData = DeclarativeRestApiSettings.ResultOptions;
+
+/** Sends an item's request: once, or page after page for list operations. */
+export type ItemFetcher = (
+	this: IExecutePaginationFunctions,
+	requestData: RequestData,
+) => Promise<INodeExecutionData[]>;
+
+export interface OperationSpec {
+	/** Method, URL and fixed parts of the request, as in n8n's declarative routing. */
+	request: DeclarativeRestApiSettings.HttpRequestOptions;
+	/** Rules each item's parameters must pass before anything is sent. */
+	input?: InputRules;
+	/** Shapes the response into output items, as in n8n's declarative routing. */
+	output?: INodeRequestOutput;
+	/** How to send the request; once unless the operation pages through results. */
+	fetch?: ItemFetcher;
+	/** Credential type the operation cannot work without, where the node does not require one. */
+	requiredCredential?: { name: string; displayName: string };
+}
+
+const sendOnce: ItemFetcher = async function (requestData) {
+	return await this.makeRoutingRequest(requestData);
+};
+
+function textOf(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Credential fields that hold secrets, by the names this package and n8n's OAuth2 use. */
+const SECRET_FIELD = /secret|password|token|assertion|otp/i;
+
+function secretValuesOf(data: IDataObject | undefined, depth = 0): string[] {
+	if (!data || depth > 1) return [];
+	return Object.entries(data).flatMap(([key, value]) => {
+		if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+			return secretValuesOf(value as IDataObject, depth + 1);
+		}
+		return SECRET_FIELD.test(key) && typeof value === 'string' ? [value] : [];
+	});
+}
+
+/** Every secret this item could carry: its secret parameters and its credentials' secrets. */
+async function secretsOfItem(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+): Promise<string[]> {
+	const fromParameters = provider.secretParameters
+		.map((name) => {
+			try {
+				return textOf(context.getNodeParameter(name, null));
+			} catch {
+				return undefined; // hidden for this operation, or an expression that fails: no value to hide
+			}
+		})
+		.filter((value): value is string => value !== undefined);
+	const fromCredentials = await Promise.all(
+		Object.keys(context.getNode().credentials ?? {}).map(async (type) => {
+			try {
+				return secretValuesOf((await context.getCredentials(type)) as IDataObject);
+			} catch {
+				return []; // a credential the current operation does not use cannot be read here
+			}
+		}),
+	);
+	return [...fromParameters, ...fromCredentials.flat()];
+}
+
+function causeChain(error: unknown): unknown[] {
+	const chain: unknown[] = [];
+	for (let current = error; current && chain.length < 4; current = (current as Error).cause) {
+		chain.push(current);
+	}
+	return chain;
+}
+
+/**
+ * Turns whatever failed into the error the user sees: the provider's own message for HTTP
+ * failures, the credential's explanation for token failures, and never a secret.
+ */
+async function toUserError(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	error: unknown,
+): Promise<NodeApiError | NodeOperationError> {
+	const itemIndex = context.getItemIndex();
+	if (error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	const secrets = await secretsOfItem(context, provider);
+	const clean = (text: string | undefined | null) =>
+		text ? redactSecrets(text, secrets) : undefined;
+
+	const failure = findHttpFailure(error);
+	const tokenError = causeChain(error).find((cause) => cause instanceof TokenRequestError) as
+		| TokenRequestError
+		| undefined;
+	let message: string;
+	let description: string | undefined;
+	let httpCode: string | undefined;
+	if (tokenError) {
+		({ message, description } = tokenError);
+	} else if (failure) {
+		({ message, description } = describeHttpFailure(provider, failure));
+		httpCode = String(failure.status);
+	} else {
+		// Network failures and the like: n8n already words these well ("The service refused
+		// the connection"), so keep its message and drop the transport error, which holds the
+		// request and its headers.
+		message = (error as Error)?.message || `The request to ${provider.displayName} failed`;
+		description = (error as NodeApiError)?.description ?? undefined;
+	}
+	message = clean(message) ?? message;
+	description = clean(description);
+	return new NodeApiError(context.getNode(), { message, description } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex,
+	});
+}
+
+/**
+ * Routing for one operation. n8n's declarative engine lets code wrap a request only through
+ * its pagination hook, so every operation goes through it, with `paginate` always on. The
+ * hook runs the whole life of one item's request:
+ * - checks the item's parameters, and throws before anything is sent;
+ * - sends the request (n8n renews expired credential tokens on a 401 and resends);
+ * - turns any failure into an error with the provider's message and no secret in it;
+ * - pairs every output item, error items under Continue On Fail included, with its input.
+ */
+export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
+	const fetch = spec.fetch ?? sendOnce;
+	return {
+		request: spec.request,
+		output: spec.output,
+		send: { paginate: true },
+		operations: {
+			async pagination(this: IExecutePaginationFunctions, requestData: RequestData) {
+				const pairedItem = { item: this.getItemIndex() };
+				try {
+					const credential = spec.requiredCredential;
+					if (credential && !this.getNode().credentials?.[credential.name]) {
+						throw new NodeOperationError(
+							this.getNode(),
+							`Select a ${credential.displayName} credential`,
+							{
+								itemIndex: pairedItem.item,
+								description: `This operation calls ${provider.displayName} with a ${credential.displayName} credential, and none is selected. Nothing was sent.`,
+							},
+						);
+					}
+					if (spec.input) assertValidInput(this, provider, spec.input);
+					const items = await fetch.call(this, requestData);
+					return items.map((item) => ({ ...item, pairedItem }));
+				} catch (error) {
+					const userError = await toUserError(this, provider, error);
+					if (!this.continueOnFail()) throw userError;
+					return [
+						{
+							json: { error: userError.message, description: userError.description ?? null },
+							error: userError,
+							pairedItem,
+						},
+					];
+				}
+			},
+		},
+	};
+}

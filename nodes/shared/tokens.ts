@@ -1,0 +1,167 @@
+import { createHash } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { describeHttpFailure } from './httpErrors';
+import type { ApiProvider } from './provider';
+
+/**
+ * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
+ * preAuthentication throws in a NodeApiError and keeps its `message` and `description`.
+ * The class has no `status` or `code` field on purpose: n8n would take that for an HTTP
+ * status, swap the message for a generic one and, on 401, ask for a token a second time.
+ */
+export class TokenRequestError extends Error {
+	description: string;
+
+	constructor(message: string, description: string) {
+		super(message);
+		this.name = 'TokenRequestError';
+		this.description = description;
+	}
+}
+
+/** An access token and, when the provider says, when it stops working (epoch ms). */
+export interface IssuedToken {
+	accessToken: string;
+	expiresAt?: number;
+}
+
+/** Providers report lifetimes as seconds (sometimes as a string) or as an ISO date. */
+export function expiryOf(lifetime: { expiresIn?: unknown; expiresAt?: unknown }): number | undefined {
+	const seconds = Number(lifetime.expiresIn);
+	if (lifetime.expiresIn !== undefined && lifetime.expiresIn !== '' && Number.isFinite(seconds)) {
+		return Date.now() + seconds * 1000;
+	}
+	const at = typeof lifetime.expiresAt === 'string' ? Date.parse(lifetime.expiresAt) : NaN;
+	return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * Sends a token request from a credential's preAuthentication and returns the JSON body.
+ * Failures become TokenRequestErrors carrying the provider's own message; the request
+ * itself (which holds the secrets) never appears in them.
+ */
+export async function requestToken(
+	helper: IHttpRequestHelper,
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+): Promise<IDataObject> {
+	const outcome = await helper.helpers
+		.httpRequest({ json: true, ...request, returnFullResponse: true, ignoreHttpStatusErrors: true })
+		.then(
+			(response: IN8nHttpFullResponse) => ({ response }),
+			(error: Error) => ({ error }),
+		);
+	if ('error' in outcome) {
+		throw new TokenRequestError(
+			`The credential could not reach ${provider.displayName} to get an access token`,
+			`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+		);
+	}
+	const { response } = outcome;
+	if (response.statusCode >= 400) {
+		const { message, description } = describeHttpFailure(provider, {
+			status: response.statusCode,
+			body: response.body,
+			headers: response.headers,
+		});
+		throw new TokenRequestError(
+			`The credential could not get an access token. ${message}`,
+			`${description} Check the values in the credential.`,
+		);
+	}
+	const body = response.body as IDataObject | undefined;
+	if (typeof body !== 'object' || body === null) {
+		throw new TokenRequestError(
+			`${provider.displayName} answered the token request without a JSON body`,
+			`${request.method ?? 'GET'} ${request.url} returned HTTP ${response.statusCode}. Check the base URL in the credential.`,
+		);
+	}
+	return body;
+}
+
+/** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */
+export function tokenField(body: IDataObject, field: string, provider: ApiProvider): string {
+	const value = body[field];
+	if (typeof value === 'string' && value !== '') return value;
+	throw new TokenRequestError(
+		`${provider.displayName} answered the token request without "${field}"`,
+		`The response had no "${field}" field. Check the base URL or token URL in the credential.`,
+	);
+}
+
+/** Tokens are renewed this long before the provider says they expire. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+const tokenCache = new Map<string, { token?: IssuedToken; pending?: Promise<IssuedToken> }>();
+
+/** Identifies a credential by the values that decide which token it gets, without keeping them. */
+export function tokenCacheKey(...identity: unknown[]): string {
+	return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/**
+ * Returns an access token for the credential identified by `cacheKey`, fetching one only
+ * when needed. n8n sends every item's request at once and calls a credential's
+ * preAuthentication once per item while its token is empty or was just rejected with a
+ * 401, so without this, N items would cost N token requests. Every caller that arrives
+ * while a fetch is under way waits for that fetch; a caller holding a token that another
+ * caller has already replaced gets the replacement.
+ *
+ * @param heldToken the token the caller has: empty, or the one the API just rejected
+ */
+export async function sharedAccessToken(
+	cacheKey: string,
+	heldToken: unknown,
+	fetchToken: () => Promise<IssuedToken>,
+): Promise<string> {
+	const cached = tokenCache.get(cacheKey);
+	if (cached?.pending) return (await cached.pending).accessToken;
+	const token = cached?.token;
+	if (
+		token &&
+		token.accessToken !== heldToken &&
+		(token.expiresAt === undefined || token.expiresAt - EXPIRY_MARGIN_MS > Date.now())
+	) {
+		return token.accessToken;
+	}
+
+	const pending = fetchToken();
+	tokenCache.set(cacheKey, { pending });
+	let issued: IssuedToken | undefined;
+	try {
+		issued = await pending;
+		return issued.accessToken;
+	} finally {
+		// A failed fetch leaves nothing behind, so the next caller tries again.
+		if (issued) tokenCache.set(cacheKey, { token: issued });
+		else tokenCache.delete(cacheKey);
+	}
+}
+
+/** Name of the hidden field where a token-managing credential keeps its current token. */
+export const SESSION_TOKEN = 'sessionToken';
+
+/**
+ * The hidden field n8n watches: it calls the credential's preAuthentication whenever this is
+ * empty or a request with it was answered 401, and stores what preAuthentication returns.
+ */
+export const sessionTokenProperty: INodeProperties = {
+	displayName: 'Session Token',
+	name: SESSION_TOKEN,
+	type: 'hidden',
+	typeOptions: { expirable: true, password: true },
+	default: '',
+};
+
+/** The session token of a credential as preAuthentication receives it. */
+export function heldSessionToken(credentials: ICredentialDataDecryptedObject): string {
+	return typeof credentials[SESSION_TOKEN] === 'string' ? credentials[SESSION_TOKEN] : '';
+}

@@ -1,0 +1,75 @@
+import { NodeOperationError, type IExecuteSingleFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { ApiProvider } from './provider';
+
+/**
+ * Field rules for validating an item before anything is sent. Each rule names the field as
+ * the node panel shows it, so the message tells the user exactly what to fix.
+ */
+export function requiredText(label: string) {
+	return z
+		.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` })
+		.refine((value) => value.trim() !== '', `${label} is required`);
+}
+
+/** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */
+export function optionalText(label: string) {
+	return requiredText(label).optional();
+}
+
+/**
+ * A value that goes into a URL path. It is URL-encoded when sent, but `.` and `..` survive
+ * encoding and URL parsers fold them away (even written as %2E), which would send the request
+ * to another path.
+ */
+export function pathSegment(label: string) {
+	return requiredText(label).refine(
+		(value) => value !== '.' && value !== '..',
+		`${label} cannot be "." or "..": the request would go to a different address`,
+	);
+}
+
+export function wholeNumber(label: string, { min, max }: { min?: number; max?: number }) {
+	let rule = z
+		.number({ required_error: `${label} is required`, invalid_type_error: `${label} must be a number` })
+		.int(`${label} must be a whole number`);
+	if (min !== undefined) rule = rule.min(min, `${label} must be at least ${min}`);
+	if (max !== undefined) rule = rule.max(max, `${label} must be at most ${max}`);
+	return rule;
+}
+
+/** A list of non-blank text values, as n8n's multi-value string fields produce. */
+export function textList(label: string) {
+	return z.array(requiredText(`Each entry of ${label}`), {
+		invalid_type_error: `${label} must be a list of text values`,
+	});
+}
+
+/** Node parameter names mapped to the rules their values must follow. */
+export type InputRules = z.ZodObject<z.ZodRawShape>;
+
+/** n8n leaves parameters hidden by displayOptions out; they reach the rules as `undefined`. */
+function readParameters(context: IExecuteSingleFunctions, rules: InputRules) {
+	const values: Record<string, unknown> = {};
+	for (const name of Object.keys(rules.shape)) {
+		const value = context.getNodeParameter(name, null);
+		values[name] = value === null ? undefined : value;
+	}
+	return values;
+}
+
+/** Checks this item's parameters and throws, naming every wrong field, before any request. */
+export function assertValidInput(
+	context: IExecuteSingleFunctions,
+	provider: ApiProvider,
+	rules: InputRules,
+): void {
+	const result = rules.safeParse(readParameters(context, rules));
+	if (result.success) return;
+	const problems = [...new Set(result.error.issues.map((issue) => issue.message))];
+	throw new NodeOperationError(context.getNode(), problems[0], {
+		itemIndex: context.getItemIndex(),
+		description: `${problems.join('. ')}. Nothing was sent to ${provider.displayName}.`,
+	});
+}
