@@ -1,0 +1,53 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
+import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
+
+export class ConfluentCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Confluent Cloud',
+		name: 'confluentCloud',
+		icon: { light: 'file:../../icons/confluent.svg', dark: 'file:../../icons/confluent.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Validate and redeem Confluent Stream Sharing tokens, and exchange identity provider tokens for Confluent Cloud access tokens',
+		defaults: { name: 'Confluent Cloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'confluentCloudApi',
+				// Not `required`: n8n would then demand it for the token exchange too, which
+				// takes no credential. The shared-token operations check for it themselves.
+				required: false,
+				displayOptions: { show: { resource: ['sharedToken'] } },
+			},
+		],
+		requestDefaults: {
+			baseURL: CREDENTIAL_BASE_URL,
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			json: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'OAuth Token', value: 'oauthToken' },
+					{ name: 'Shared Token', value: 'sharedToken' },
+				],
+				default: 'sharedToken',
+			},
+			sharedTokenOperations,
+			...sharedTokenFields,
+			oauthTokenOperations,
+			...oauthTokenFields,
+		],
+	};
+}

@@ -1,0 +1,154 @@
+/**
+ * The mocks are only worth the spec they enforce: each is shown here, with a raw HTTP client,
+ * to refuse what the real API refuses (method, path, content type, auth, missing and
+ * forbidden fields) in the provider's own error shape, and to send the documented headers.
+ */
+import got, { type OptionsOfTextResponseBody } from 'got';
+
+import {
+	CLOUD_API_KEY,
+	ConfluentMock,
+	IDENTITY_POOL_ID,
+	SHARE_TOKEN,
+} from './mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+import type { MockServer } from './mock/server.ts';
+
+const confluent = new ConfluentMock();
+const idp = new IdentityProviderMock();
+confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
+
+beforeAll(async () => {
+	await Promise.all([confluent.server.start(), idp.server.start()]);
+});
+afterAll(async () => {
+	await Promise.all([confluent.server.stop(), idp.server.stop()]);
+});
+
+async function call(server: MockServer, path: string, options: OptionsOfTextResponseBody = {}) {
+	const response = await got(`${server.url}${path}`, { throwHttpErrors: false, retry: { limit: 0 }, ...options });
+	return {
+		status: response.statusCode,
+		headers: response.headers,
+		body: response.body ? JSON.parse(response.body) : undefined,
+	};
+}
+
+describe('Confluent Cloud mock', () => {
+	const basic = `Basic ${Buffer.from(`${CLOUD_API_KEY.key}:${CLOUD_API_KEY.secret}`).toString('base64')}`;
+	const redeem = (options: OptionsOfTextResponseBody) =>
+		call(confluent.server, '/cdx/v1/shared-tokens:redeem', {
+			method: 'POST',
+			headers: { authorization: basic },
+			...options,
+		});
+	const detail = (body: { errors: Array<{ detail: string }> }) => body.errors[0].detail;
+
+	test('accepts a well-formed call', async () => {
+		const response = await call(confluent.server, '/cdx/v1/shared-tokens:resources', {
+			method: 'POST',
+			headers: { authorization: basic },
+			json: { token: SHARE_TOKEN },
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers['x-request-id']).toMatch(/^req_/);
+	});
+
+	test('refuses a wrong method and an unknown path', async () => {
+		expect((await call(confluent.server, '/cdx/v1/shared-tokens:redeem', { headers: { authorization: basic } })).status).toBe(405);
+		expect((await call(confluent.server, '/cdx/v1/shared-tokens:burn', { method: 'POST' })).status).toBe(404);
+	});
+
+	test('refuses missing or wrong credentials with the Basic challenge', async () => {
+		const response = await redeem({ headers: {}, json: { token: SHARE_TOKEN } });
+		expect(response.status).toBe(401);
+		expect(response.headers['www-authenticate']).toMatch(/^Basic error="invalid_key"/);
+		expect(detail(response.body)).toBe('The API Key is invalid');
+		expect(response.body.errors[0]).toEqual(
+			expect.objectContaining({ status: '401', code: 'invalid_key', title: 'Unauthorized' }),
+		);
+	});
+
+	test('refuses a body that is not JSON, lacks the token, or carries read-only fields', async () => {
+		const form = await redeem({ form: { token: SHARE_TOKEN } });
+		expect(form.status).toBe(400);
+		expect(detail(form.body)).toMatch(/Content-Type must be application\/json/);
+		const missing = await redeem({ json: { aws_account: '000000000000' } });
+		expect(detail(missing.body)).toBe('Missing required field(s): token');
+		const readOnly = await redeem({ json: { token: SHARE_TOKEN, kind: 'RedeemTokenRequest' } });
+		expect(detail(readOnly.body)).toBe('Unexpected field(s): kind');
+		const wrongOperation = await call(confluent.server, '/cdx/v1/shared-tokens:resources', {
+			method: 'POST',
+			headers: { authorization: basic },
+			json: { token: SHARE_TOKEN, aws_account: '000000000000' },
+		});
+		expect(detail(wrongOperation.body)).toBe('Unexpected field(s): aws_account');
+	});
+
+	test('rate limits with the documented headers and no body', async () => {
+		const limited = new ConfluentMock();
+		limited.rateLimit = { limit: 1, resetSeconds: 42 };
+		await limited.server.start();
+		try {
+			const options = { method: 'POST' as const, headers: { authorization: basic }, json: { token: SHARE_TOKEN } };
+			expect((await call(limited.server, '/cdx/v1/shared-tokens:resources', options)).status).toBe(200);
+			const second = await call(limited.server, '/cdx/v1/shared-tokens:resources', options);
+			expect(second.status).toBe(429);
+			expect(second.body).toBeUndefined();
+			expect(second.headers).toEqual(
+				expect.objectContaining({ 'retry-after': '42', 'x-ratelimit-reset': '42', 'x-ratelimit-limit': '1' }),
+			);
+		} finally {
+			await limited.server.stop();
+		}
+	});
+
+	test('the token exchange takes only the RFC 8693 form with its fixed values', async () => {
+		const jwt = (
+			await got
+				.post(`${idp.server.url}/oauth2/token`, {
+					form: { grant_type: 'client_credentials' },
+					username: IDP_CLIENT.id,
+					password: IDP_CLIENT.secret,
+				})
+				.json<{ access_token: string }>()
+		).access_token;
+		const form = {
+			grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+			subject_token: jwt,
+			identity_pool_id: IDENTITY_POOL_ID,
+			subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+			requested_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+		};
+		const exchange = (options: OptionsOfTextResponseBody) =>
+			call(confluent.server, '/sts/v1/oauth2/token', { method: 'POST', ...options });
+
+		expect((await exchange({ form })).status).toBe(200);
+		expect(detail((await exchange({ json: form })).body)).toMatch(/x-www-form-urlencoded/);
+		expect(detail((await exchange({ form: { ...form, subject_token_type: 'jwt' } })).body)).toBe(
+			'subject_token_type must be urn:ietf:params:oauth:token-type:jwt',
+		);
+		expect(detail((await exchange({ form: { ...form, expires_in: 901 } })).body)).toMatch(/at most 900/);
+		expect(detail((await exchange({ form: { ...form, kind: 'TokenExchangeRequest' } })).body)).toBe(
+			'Unexpected field(s): kind',
+		);
+		expect(detail((await exchange({ form: { ...form, subject_token: 'forged' } })).body)).toMatch(
+			/not a valid JWT/,
+		);
+	});
+});
+
+describe('identity provider mock', () => {
+	test('answers RFC 6749 errors for a wrong grant or client', async () => {
+		const wrongGrant = await call(idp.server, '/oauth2/token', { method: 'POST', form: { grant_type: 'password' } });
+		expect(wrongGrant).toEqual(
+			expect.objectContaining({ status: 400, body: { error: 'unsupported_grant_type', error_description: 'Unsupported grant type "password"' } }),
+		);
+		const wrongClient = await call(idp.server, '/oauth2/token', {
+			method: 'POST',
+			form: { grant_type: 'client_credentials', client_id: IDP_CLIENT.id, client_secret: 'nope' },
+		});
+		expect(wrongClient.status).toBe(401);
+		expect(wrongClient.body.error).toBe('invalid_client');
+	});
+});

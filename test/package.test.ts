@@ -1,0 +1,77 @@
+/**
+ * What n8n's Community Nodes panel installs: `npm test` builds first, so these checks look at
+ * the dist/ folder that would be published.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+const root = resolve(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function load<T>(distPath: string): T {
+	const module = require(join(root, distPath)) as Record<string, new () => T>;
+	const [Class] = Object.values(module).filter((value) => typeof value === 'function');
+	return new Class();
+}
+
+function iconFiles(icon: unknown, from: string): string[] {
+	const { light, dark } = icon as { light: string; dark: string };
+	return [light, dark].map((path) => resolve(from, path.replace(/^file:/, '')));
+}
+
+test('package.json follows n8n’s community package conventions', () => {
+	expect(pkg.name).toBe('n8n-nodes-token-lifecycle');
+	expect(pkg.keywords).toContain('n8n-community-node-package');
+	expect(pkg.license).toBe('MIT');
+	expect(pkg.files).toEqual(['dist']);
+	expect(pkg.dependencies ?? {}).toEqual({});
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+});
+
+describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
+	const node = load<INodeType>(distPath);
+	const folder = dirname(join(root, distPath));
+
+	test('is built, with its codex file and distinct light and dark icons', () => {
+		const codex = JSON.parse(readFileSync(join(root, distPath.replace(/\.js$/, '.json')), 'utf8'));
+		expect(codex.node).toBe(`n8n-nodes-token-lifecycle.${node.description.name}`);
+		expect(codex.categories.length).toBeGreaterThan(0);
+		const icons = iconFiles(node.description.icon, folder);
+		expect(icons[0]).not.toBe(icons[1]);
+		for (const icon of icons) expect(existsSync(icon)).toBe(true);
+	});
+
+	test('can be used as an AI tool, with an action on every operation', () => {
+		expect(node.description.usableAsTool).toBe(true);
+		const operations = node.description.properties.filter((p) => p.name === 'operation');
+		expect(operations.length).toBeGreaterThan(0);
+		for (const property of operations) {
+			for (const option of property.options as Array<{ action?: string; description?: string }>) {
+				expect(option.action).toMatch(/^[A-Z][a-z]/);
+				expect(option.description?.length).toBeGreaterThan(20);
+			}
+		}
+	});
+
+	test('lists only credentials the package ships', () => {
+		const shipped = (pkg.n8n.credentials as string[]).map((path) => load<ICredentialType>(path).name);
+		for (const credential of node.description.credentials ?? []) {
+			expect(shipped).toContain(credential.name);
+		}
+	});
+});
+
+describe.each(pkg.n8n.credentials as string[])('credential %s', (distPath) => {
+	const credential = load<ICredentialType>(distPath);
+
+	test('is built, has a test request and distinct light and dark icons', () => {
+		expect(credential.name).toMatch(/Api$/);
+		expect(credential.test?.request.url).toBeTruthy();
+		const icons = iconFiles(credential.icon, dirname(join(root, distPath)));
+		expect(icons[0]).not.toBe(icons[1]);
+		for (const icon of icons) expect(existsSync(icon)).toBe(true);
+	});
+});
