@@ -4,6 +4,7 @@ import {
 	type DeclarativeRestApiSettings,
 	type IDataObject,
 	type IExecutePaginationFunctions,
+	type IExecuteSingleFunctions,
 	type INodeExecutionData,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
@@ -26,8 +27,11 @@ export type ItemFetcher = (
 export interface OperationSpec {
 	/** Method, URL and fixed parts of the request, as in n8n's declarative routing. */
 	request: DeclarativeRestApiSettings.HttpRequestOptions;
-	/** Rules each item's parameters must pass before anything is sent. */
-	input?: InputRules;
+	/**
+	 * Rules each item's parameters must pass before anything is sent; a function when the
+	 * rules depend on another parameter (a grant type, for example).
+	 */
+	input?: InputRules | ((context: IExecuteSingleFunctions) => InputRules);
 	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
 	/** How to send the request; once unless the operation pages through results. */
@@ -168,7 +172,10 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 							},
 						);
 					}
-					if (spec.input) assertValidInput(this, provider, spec.input);
+					if (spec.input) {
+						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
+						assertValidInput(this, provider, rules);
+					}
 					const items = await fetch.call(this, requestData);
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
