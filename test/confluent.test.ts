@@ -341,11 +341,13 @@ describe('Confluent Cloud API credential', () => {
 });
 
 describe('Confluent Cloud Identity Pool OAuth2 credential', () => {
+	/** A credential with an identity-provider client of its own, so no other test's token is shared with it. */
 	function identityPoolCredential(overrides: Record<string, unknown> = {}) {
+		const client = idp.addClient();
 		return n8n.addCredential('confluentCloudIdentityPoolOAuth2Api', {
 			idpTokenUrl: `${idp.server.url}/oauth2/token`,
-			clientId: IDP_CLIENT.id,
-			clientSecret: IDP_CLIENT.secret,
+			clientId: client.id,
+			clientSecret: client.secret,
 			identityPoolId: IDENTITY_POOL_ID,
 			baseUrl: confluent.server.url,
 			...overrides,
@@ -410,11 +412,12 @@ describe('Confluent Cloud Identity Pool OAuth2 credential', () => {
 		// Client credentials went in the form body, as configured.
 		expect(idp.server.requests).toHaveLength(1);
 		expect(idp.server.requests[0].headers.authorization).toBeUndefined();
+		const stored = n8n.credentials.storedData(credential);
 		expect(idp.server.requests[0].body).toEqual({
 			grant_type: 'client_credentials',
 			scope: 'confluent',
-			client_id: IDP_CLIENT.id,
-			client_secret: IDP_CLIENT.secret,
+			client_id: stored.clientId,
+			client_secret: stored.clientSecret,
 		});
 	});
 

@@ -3,6 +3,7 @@
  * the dist/ folder that would be published.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
@@ -10,8 +11,11 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 const root = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+const requireBuilt = createRequire(__filename);
+
+/** An instance of the class a built file exports, as n8n's loader would create it. */
 function load<T>(distPath: string): T {
-	const module = require(join(root, distPath)) as Record<string, new () => T>;
+	const module = requireBuilt(join(root, distPath)) as Record<string, new () => T>;
 	const [Class] = Object.values(module).filter((value) => typeof value === 'function');
 	return new Class();
 }

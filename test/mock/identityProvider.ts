@@ -22,6 +22,16 @@ export class IdentityProviderMock {
 		});
 	}
 
+	/**
+	 * Registers another client. Credentials share tokens across a process by client ID and
+	 * secret, so a test that counts token requests starts from a client of its own.
+	 */
+	addClient(): { id: string; secret: string } {
+		const client = { id: mintToken('client'), secret: mintToken('secret') };
+		this.clients.set(client.id, client.secret);
+		return client;
+	}
+
 	/** Whether this provider issued the JWT (what Confluent's STS checks through the pool's trust). */
 	issuedToken(token: unknown): boolean {
 		return typeof token === 'string' && this.issued.has(token);
