@@ -12,17 +12,20 @@ import {
 	SHARE_TOKEN,
 } from './mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
 import type { MockServer } from './mock/server.ts';
 
 const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();
 confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
+const runai = new RunAiMock();
+const mocks = [confluent.server, idp.server, runai.server];
 
 beforeAll(async () => {
-	await Promise.all([confluent.server.start(), idp.server.start()]);
+	await Promise.all(mocks.map((mock) => mock.start()));
 });
 afterAll(async () => {
-	await Promise.all([confluent.server.stop(), idp.server.stop()]);
+	await Promise.all(mocks.map((mock) => mock.stop()));
 });
 
 async function call(server: MockServer, path: string, options: OptionsOfTextResponseBody = {}) {
@@ -150,5 +153,55 @@ describe('identity provider mock', () => {
 		});
 		expect(wrongClient.status).toBe(401);
 		expect(wrongClient.body.error).toBe('invalid_client');
+	});
+});
+
+describe('Run:ai mock', () => {
+	const token = (json: Record<string, unknown>, options: OptionsOfTextResponseBody = {}) =>
+		call(runai.server, '/api/v1/token', { method: 'POST', json, ...options });
+	const grant = { grantType: 'client_credentials', clientID: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret };
+
+	test('issues camelCase tokens for a well-formed grant', async () => {
+		const response = await token(grant);
+		expect(response.status).toBe(200);
+		expect(Object.keys(response.body).sort()).toEqual(['accessToken', 'expiresIn', 'idToken', 'refreshToken']);
+	});
+
+	test('refuses snake_case keys, a missing field, an unknown grant and a form body', async () => {
+		expect((await token({ ...grant, clientID: undefined, client_id: RUNAI_CLIENT.id })).body).toEqual({
+			code: 400,
+			message: 'Bad request',
+			details: 'Unexpected field(s): client_id',
+		});
+		expect((await token({ grantType: 'password', username: 'ada' })).body.details).toBe(
+			'Missing required field(s): password',
+		);
+		expect((await token({ grantType: 'implicit' })).body.details).toBe('unsupported grantType "implicit"');
+		const form = await call(runai.server, '/api/v1/token', { method: 'POST', form: grant });
+		expect(form.body.details).toMatch(/Content-Type must be application\/json/);
+	});
+
+	test('legacy endpoints take their parameters in the query, and are gone on 2.20+', async () => {
+		const withBody = await call(runai.server, '/v1/k8s/auth/oauth/tokens/refresh?refresh_token=x', {
+			method: 'POST',
+			json: { refresh_token: 'x' },
+		});
+		expect(withBody.body.details).toBe('this endpoint takes no body');
+		const missing = await call(runai.server, '/v1/k8s/auth/token/exchange?code=abc');
+		expect(missing.body).toEqual({ code: 400, message: 'Required parameter is missing', details: 'redirect_uri' });
+
+		runai.legacyEndpoints = false;
+		try {
+			expect((await call(runai.server, '/v1/k8s/auth/token/exchange?code=a&redirect_uri=b')).status).toBe(404);
+		} finally {
+			runai.legacyEndpoints = true;
+		}
+	});
+
+	test('the clusters list wants a valid Bearer token', async () => {
+		expect((await call(runai.server, '/api/v1/clusters')).status).toBe(401);
+		const { accessToken } = (await token(grant)).body;
+		const listed = await call(runai.server, '/api/v1/clusters', { headers: { authorization: `Bearer ${accessToken}` } });
+		expect(listed.status).toBe(200);
 	});
 });

@@ -1,0 +1,136 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { runAi } from '../nodes/RunAi/provider';
+import { baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import {
+	expiryOf,
+	heldSessionToken,
+	requestToken,
+	SESSION_TOKEN,
+	sessionTokenProperty,
+	sharedAccessToken,
+	tokenCacheKey,
+	tokenField,
+} from '../nodes/shared/tokens';
+
+const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };
+
+/**
+ * Run:ai sends every API call with `Authorization: Bearer`. The token is either pasted by the
+ * user, or obtained by the credential itself from a client ID and secret with the client
+ * credentials grant, kept, and renewed when Run:ai answers 401.
+ */
+export class RunAiApi implements ICredentialType {
+	name = 'runAiApi';
+
+	// The brand is spelled "Run:ai"; title case would turn it into "Run:Ai".
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-miscased
+	displayName = 'Run:ai API';
+
+	icon: Icon = { light: 'file:../icons/runai.svg', dark: 'file:../icons/runai.dark.svg' };
+
+	documentationUrl = 'https://docs.run.ai/latest/developer/rest-auth/';
+
+	properties: INodeProperties[] = [
+		sessionTokenProperty,
+		baseUrlProperty({
+			defaultUrl: '',
+			placeholder: 'https://<tenant>.run.ai',
+			description:
+				'Your Run:ai control plane: https://<tenant-name>.run.ai for SaaS, or the address of the Run:ai user interface for a self-hosted installation',
+		}),
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'Client Credentials (Token Managed Automatically)',
+					value: 'clientCredentials',
+					description: 'The credential gets a token with the client ID and secret, and renews it',
+				},
+				{
+					name: 'Access Token',
+					value: 'accessToken',
+					description: 'A token you obtained yourself; it is sent as it is',
+				},
+			],
+			default: 'clientCredentials',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			description:
+				'Client ID of a Run:ai application or service account (Access Control > Applications in the Run:ai UI)',
+			displayOptions: showForClientCredentials,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The secret shown when the application was created',
+			displayOptions: showForClientCredentials,
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { authentication: ['accessToken'] } },
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		// A pasted token is used as it is; there is nothing to fetch.
+		if (credentials.authentication === 'accessToken') return {};
+		const baseUrl = baseUrlOf(credentials);
+		const cacheKey = tokenCacheKey('runAi', baseUrl, credentials.clientId, credentials.clientSecret);
+		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+			const body = await requestToken(this, runAi, {
+				method: 'POST',
+				url: `${baseUrl}/api/v1/token`,
+				body: {
+					grantType: 'client_credentials',
+					clientID: credentials.clientId,
+					clientSecret: credentials.clientSecret,
+				},
+			});
+			return {
+				accessToken: tokenField(body, 'accessToken', runAi),
+				expiresAt: expiryOf({ expiresIn: body.expiresIn }),
+			};
+		});
+		return { [SESSION_TOKEN]: accessToken };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization:
+					'={{ "Bearer " + ($credentials.authentication === "accessToken" ? $credentials.accessToken : $credentials.sessionToken) }}',
+			},
+		},
+	};
+
+	// Listing clusters is a read any Run:ai application may make (runapy ClustersApi.get_clusters).
+	test: ICredentialTestRequest = {
+		request: { baseURL: CREDENTIAL_BASE_URL, url: '/api/v1/clusters' },
+	};
+}

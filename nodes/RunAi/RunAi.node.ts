@@ -1,0 +1,40 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { tokenFields, tokenOperations } from './TokenDescription';
+
+export class RunAi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Run:ai',
+		name: 'runAi',
+		icon: { light: 'file:../../icons/runai.svg', dark: 'file:../../icons/runai.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create and refresh NVIDIA Run:ai access tokens with every grant type Run:ai supports',
+		defaults: { name: 'Run:ai' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		// The credential carries the tenant's address; Run:ai's spec also puts its Bearer scheme
+		// on every call, the token endpoints included.
+		credentials: [{ name: 'runAiApi', required: true }],
+		requestDefaults: {
+			baseURL: CREDENTIAL_BASE_URL,
+			headers: { Accept: 'application/json' },
+			json: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Token', value: 'token' }],
+				default: 'token',
+			},
+			tokenOperations,
+			...tokenFields,
+		],
+	};
+}

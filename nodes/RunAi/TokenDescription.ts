@@ -1,0 +1,326 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { operationRouting } from '../shared/operation';
+import { optionalText, requiredText, type InputRules } from '../shared/validation';
+import { runAi, runAiLegacy } from './provider';
+
+const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
+	show: { resource: ['token'], operation: [operation], ...extra },
+});
+const showForGrants = (...grantTypes: string[]) => showFor('create', { grantType: grantTypes });
+
+/** What each grant type sends besides `grantType` (runai-latest.openapi.yaml, request examples). */
+const grantRules: Record<string, InputRules> = {
+	client_credentials: z.object({
+		clientId: requiredText('Client ID'),
+		clientSecret: requiredText('Client Secret'),
+	}),
+	refresh_token: z.object({
+		refreshToken: requiredText('Refresh Token'),
+		clientId: requiredText('Client ID'),
+	}),
+	exchange_token: z.object({
+		code: requiredText('Authorization Code'),
+		clientId: requiredText('Client ID'),
+		redirectUri: requiredText('Redirect URI'),
+	}),
+	password: z.object({ username: requiredText('Username'), password: requiredText('Password') }),
+	external_token_exchange: z.object({ externalToken: requiredText('External Token') }),
+	app_token: z.object({ appId: requiredText('App ID'), appSecret: requiredText('App Secret') }),
+};
+
+const createOptionsRules = z.object({
+	options: z.object({ userAgent: optionalText('User-Agent') }),
+});
+
+export const tokenOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['token'] } },
+	options: [
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Create an access token',
+			description:
+				'Get a Run:ai access token with the grant type you choose (client credentials, refresh token, authorization code, password, external token, or the legacy app token)',
+			routing: operationRouting(runAi, {
+				request: { method: 'POST', url: '/api/v1/token' },
+				input: (context) =>
+					(grantRules[context.getNodeParameter('grantType') as string] ?? z.object({})).merge(
+						createOptionsRules,
+					),
+			}),
+		},
+		{
+			name: 'Exchange Code (Legacy)',
+			value: 'exchangeCode',
+			action: 'Exchange an authorization code with the legacy endpoint',
+			description:
+				'Legacy GET /v1/k8s/auth/token/exchange, removed in Run:ai 2.20. On 2.20 and later use Create with the Exchange Token grant.',
+			routing: operationRouting(runAiLegacy, {
+				request: { method: 'GET', url: '/v1/k8s/auth/token/exchange' },
+				input: z.object({
+					redirectUri: requiredText('Redirect URI'),
+					code: requiredText('Authorization Code'),
+				}),
+			}),
+		},
+		{
+			name: 'Get App Token (Legacy)',
+			value: 'getAppToken',
+			action: 'Get an application token with the legacy endpoint',
+			description:
+				'Legacy POST /v1/k8s/auth/oauth/apptoken, deprecated since Run:ai 2.18 and missing from the 3.0 documentation. Use Create with the Client Credentials grant (2.20 and later) or the App Token grant instead.',
+			routing: operationRouting(runAiLegacy, {
+				request: { method: 'POST', url: '/v1/k8s/auth/oauth/apptoken' },
+				input: z.object({
+					applicationId: requiredText('Application ID'),
+					applicationName: requiredText('Application Name'),
+					applicationSecret: requiredText('Application Secret'),
+				}),
+			}),
+		},
+		{
+			name: 'Refresh (Legacy)',
+			value: 'refresh',
+			action: 'Refresh an access token with the legacy endpoint',
+			description:
+				'Legacy POST /v1/k8s/auth/oauth/tokens/refresh, removed in Run:ai 2.20. On 2.20 and later use Create with the Refresh Token grant.',
+			routing: operationRouting(runAiLegacy, {
+				request: { method: 'POST', url: '/v1/k8s/auth/oauth/tokens/refresh' },
+				input: z.object({ refreshToken: requiredText('Refresh Token') }),
+			}),
+		},
+	],
+	default: 'create',
+};
+
+const sendInBody = (property: string) => ({ send: { type: 'body' as const, property } });
+const sendInQuery = (property: string) => ({ send: { type: 'query' as const, property } });
+
+export const tokenFields: INodeProperties[] = [
+	// Create
+	{
+		displayName: 'Grant Type',
+		name: 'grantType',
+		type: 'options',
+		options: [
+			{
+				name: 'App Token (Legacy)',
+				value: 'app_token',
+				description: 'Application ID and secret; for control planes before Run:ai 2.20',
+			},
+			{
+				name: 'Client Credentials',
+				value: 'client_credentials',
+				description: 'Client ID and secret of an application or service account (Run:ai 2.20 and later)',
+			},
+			{
+				name: 'Exchange Token',
+				value: 'exchange_token',
+				description: 'Trade an authorization code from the login flow for tokens',
+			},
+			{
+				name: 'External Token Exchange',
+				value: 'external_token_exchange',
+				description: 'Trade an access token from an external identity provider',
+			},
+			{ name: 'Password', value: 'password', description: 'A user’s username and password' },
+			{
+				name: 'Refresh Token',
+				value: 'refresh_token',
+				description: 'Trade a refresh token for a new access token',
+			},
+		],
+		default: 'client_credentials',
+		displayOptions: showFor('create'),
+		routing: sendInBody('grantType'),
+	},
+	{
+		displayName: 'Client ID',
+		name: 'clientId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: showForGrants('client_credentials', 'refresh_token', 'exchange_token'),
+		routing: sendInBody('clientID'),
+	},
+	{
+		displayName: 'Client Secret',
+		name: 'clientSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showForGrants('client_credentials'),
+		routing: sendInBody('clientSecret'),
+	},
+	{
+		displayName: 'Refresh Token',
+		name: 'refreshToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The refresh token an earlier token request returned',
+		displayOptions: showForGrants('refresh_token'),
+		routing: sendInBody('refreshToken'),
+	},
+	{
+		displayName: 'Authorization Code',
+		name: 'code',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The code the identity provider returned to the redirect URI',
+		displayOptions: showForGrants('exchange_token'),
+		routing: sendInBody('code'),
+	},
+	{
+		displayName: 'Redirect URI',
+		name: 'redirectUri',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The redirect URI used when the code was requested',
+		displayOptions: showForGrants('exchange_token'),
+		routing: sendInBody('redirectUri'),
+	},
+	{
+		displayName: 'Username',
+		name: 'username',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: showForGrants('password'),
+		routing: sendInBody('username'),
+	},
+	{
+		displayName: 'Password',
+		name: 'password',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showForGrants('password'),
+		routing: sendInBody('password'),
+	},
+	{
+		displayName: 'External Token',
+		name: 'externalToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'An access token issued by an external identity provider Run:ai trusts',
+		displayOptions: showForGrants('external_token_exchange'),
+		routing: sendInBody('externalToken'),
+	},
+	{
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: showForGrants('app_token'),
+		routing: sendInBody('appID'),
+	},
+	{
+		displayName: 'App Secret',
+		name: 'appSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showForGrants('app_token'),
+		routing: sendInBody('appSecret'),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor('create'),
+		options: [
+			{
+				displayName: 'User-Agent',
+				name: 'userAgent',
+				type: 'string',
+				default: '',
+				description: 'Sent as the User-Agent header, which Run:ai’s token endpoint accepts',
+				routing: { request: { headers: { 'User-Agent': '={{ $value }}' } } },
+			},
+		],
+	},
+
+	// Exchange Code (Legacy)
+	{
+		displayName: 'Redirect URI',
+		name: 'redirectUri',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The redirect URI used in the authorization flow',
+		displayOptions: showFor('exchangeCode'),
+		routing: sendInQuery('redirect_uri'),
+	},
+	{
+		displayName: 'Authorization Code',
+		name: 'code',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The authorization code from the identity provider',
+		displayOptions: showFor('exchangeCode'),
+		routing: sendInQuery('code'),
+	},
+
+	// Get App Token (Legacy)
+	{
+		displayName: 'Application ID',
+		name: 'applicationId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: showFor('getAppToken'),
+		routing: sendInBody('id'),
+	},
+	{
+		displayName: 'Application Name',
+		name: 'applicationName',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: showFor('getAppToken'),
+		routing: sendInBody('name'),
+	},
+	{
+		displayName: 'Application Secret',
+		name: 'applicationSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showFor('getAppToken'),
+		routing: sendInBody('secret'),
+	},
+
+	// Refresh (Legacy)
+	{
+		displayName: 'Refresh Token',
+		name: 'refreshToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showFor('refresh'),
+		routing: sendInQuery('refresh_token'),
+	},
+];
