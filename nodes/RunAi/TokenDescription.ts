@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { operationRouting } from '../shared/operation';
-import { optionalText, requiredText, type InputRules } from '../shared/validation';
+import { optionalText, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
 
 const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
@@ -11,7 +11,7 @@ const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
 const showForGrants = (...grantTypes: string[]) => showFor('create', { grantType: grantTypes });
 
 /** What each grant type sends besides `grantType` (runai-latest.openapi.yaml, request examples). */
-const grantRules: Record<string, InputRules> = {
+const grantRules: Record<string, z.ZodObject<z.ZodRawShape>> = {
 	client_credentials: z.object({
 		clientId: requiredText('Client ID'),
 		clientSecret: requiredText('Client Secret'),

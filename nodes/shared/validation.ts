@@ -13,6 +13,11 @@ export function requiredText(label: string) {
 		.refine((value) => value.trim() !== '', `${label} is required`);
 }
 
+/** Text that may be empty: a field the user may leave blank. */
+export function text(label: string) {
+	return z.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` });
+}
+
 /** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */
 export function optionalText(label: string) {
 	return requiredText(label).optional();
@@ -46,13 +51,19 @@ export function textList(label: string) {
 	});
 }
 
-/** Node parameter names mapped to the rules their values must follow. */
-export type InputRules = z.ZodObject<z.ZodRawShape>;
+type ParameterRules = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * Node parameter names mapped to the rules their values must follow, optionally with a check
+ * across parameters (`.refine`, as in "one of these two is required").
+ */
+export type InputRules = ParameterRules | z.ZodEffects<ParameterRules>;
 
 /** n8n leaves parameters hidden by displayOptions out; they reach the rules as `undefined`. */
 function readParameters(context: IExecuteSingleFunctions, rules: InputRules) {
+	const parameters = rules instanceof z.ZodEffects ? rules.innerType() : rules;
 	const values: Record<string, unknown> = {};
-	for (const name of Object.keys(rules.shape)) {
+	for (const name of Object.keys(parameters.shape)) {
 		const value = context.getNodeParameter(name, null);
 		values[name] = value === null ? undefined : value;
 	}
