@@ -12,6 +12,7 @@ import {
 	SHARE_TOKEN,
 } from './mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_PLAIN_CLIENT, KnetikMock } from './mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
 import type { MockServer } from './mock/server.ts';
 
@@ -19,7 +20,8 @@ const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();
 confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
 const runai = new RunAiMock();
-const mocks = [confluent.server, idp.server, runai.server];
+const knetik = new KnetikMock();
+const mocks = [confluent.server, idp.server, runai.server, knetik.server];
 
 beforeAll(async () => {
 	await Promise.all(mocks.map((mock) => mock.start()));
@@ -203,5 +205,62 @@ describe('Run:ai mock', () => {
 		const { accessToken } = (await token(grant)).body;
 		const listed = await call(runai.server, '/api/v1/clusters', { headers: { authorization: `Bearer ${accessToken}` } });
 		expect(listed.status).toBe(200);
+	});
+});
+
+describe('Knetik mock', () => {
+	async function bearer(client = KNETIK_ADMIN_CLIENT) {
+		const issued = await call(knetik.server, '/oauth/token', {
+			method: 'POST',
+			form: { grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret },
+		});
+		return { authorization: `Bearer ${issued.body.access_token}` };
+	}
+
+	test('the token endpoint takes a form and answers RFC 6749 errors', async () => {
+		const json = await call(knetik.server, '/oauth/token', {
+			method: 'POST',
+			json: { grant_type: 'client_credentials', client_id: KNETIK_ADMIN_CLIENT.id, client_secret: KNETIK_ADMIN_CLIENT.secret },
+		});
+		expect(json.body.error).toBe('invalid_request');
+		const wrong = await call(knetik.server, '/oauth/token', {
+			method: 'POST',
+			form: { grant_type: 'client_credentials', client_id: KNETIK_ADMIN_CLIENT.id, client_secret: 'no' },
+		});
+		expect(wrong).toEqual(expect.objectContaining({ status: 401, body: { error: 'invalid_client', error_description: 'Bad client credentials' } }));
+		const issued = await call(knetik.server, '/oauth/token', {
+			method: 'POST',
+			form: { grant_type: 'client_credentials', client_id: KNETIK_ADMIN_CLIENT.id, client_secret: KNETIK_ADMIN_CLIENT.secret },
+		});
+		expect(issued.body.expires_in).toBe('3599');
+	});
+
+	test('admin calls want a valid bearer token with TOKENS_ADMIN', async () => {
+		const anonymous = await call(knetik.server, '/auth/tokens');
+		expect(anonymous.status).toBe(401);
+		expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+		const plain = await call(knetik.server, '/auth/tokens', { headers: await bearer(KNETIK_PLAIN_CLIENT) });
+		expect(plain.status).toBe(403);
+		expect(plain.body.result[0].message).toBe('Permission TOKENS_ADMIN required');
+		expect(plain.body.request_id).toMatch(/^kreq_/);
+	});
+
+	test('the list refuses unknown parameters, page 0 and unknown sort properties, and pages from 1', async () => {
+		const headers = await bearer();
+		expect((await call(knetik.server, '/auth/tokens?limit=5', { headers })).body.result[0].message).toBe('Unknown parameter(s): limit');
+		expect((await call(knetik.server, '/auth/tokens?page=0', { headers })).body.result[0]).toEqual(
+			expect.objectContaining({ field: 'page', message: 'pages start at 1' }),
+		);
+		expect((await call(knetik.server, '/auth/tokens?order=name:ASC', { headers })).status).toBe(400);
+		const last = await call(knetik.server, '/auth/tokens?page=3&size=100', { headers });
+		expect(last.body).toEqual(expect.objectContaining({ last: true, number_of_elements: 30, total_elements: 230, total_pages: 3 }));
+		expect(last.body.content[0].token).toBeNull();
+	});
+
+	test('delete needs a username or a client ID, and takes no body', async () => {
+		const headers = await bearer();
+		expect((await call(knetik.server, '/auth/tokens', { method: 'DELETE', headers })).status).toBe(400);
+		expect((await call(knetik.server, '/auth/tokens?username=bob', { method: 'DELETE', headers, json: {} })).status).toBe(400);
+		expect((await call(knetik.server, '/auth/tokens?username=nobody', { method: 'DELETE', headers })).status).toBe(204);
 	});
 });

@@ -1,0 +1,122 @@
+import type {
+	ICredentialDataDecryptedObject,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { knetikCloud } from '../nodes/KnetikCloud/provider';
+import {
+	baseUrlOf,
+	baseUrlProperty,
+	bearerAuthentication,
+	CREDENTIAL_BASE_URL,
+} from '../nodes/shared/fields';
+import {
+	expiryOf,
+	heldSessionToken,
+	requestToken,
+	SESSION_TOKEN,
+	sessionTokenProperty,
+	sharedAccessToken,
+	tokenCacheKey,
+	tokenField,
+} from '../nodes/shared/tokens';
+
+export const KNETIK_BASE_URL_HINT =
+	'The address of your Knetik app, such as https://<app>.sandbox.knetikcloud.com; each app has its own. The token URL is this address followed by /oauth/token.';
+
+/** Reading one page of one token proves both the token and its TOKENS_ADMIN permission. */
+export const KNETIK_TOKENS_TEST: ICredentialTestRequest = {
+	request: { baseURL: CREDENTIAL_BASE_URL, url: '/auth/tokens', qs: { size: 1 } },
+};
+
+/**
+ * Knetik's resource-owner password grant, which n8n's OAuth2 credential does not offer: the
+ * credential posts the form to `<base URL>/oauth/token` itself, keeps the token until Knetik
+ * answers 401, then fetches a new one.
+ */
+export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
+	name = 'knetikCloudPasswordOAuth2Api';
+
+	displayName = 'Knetik Cloud Password OAuth2 API';
+
+	icon: Icon = { light: 'file:../icons/knetik.svg', dark: 'file:../icons/knetik.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/knetikmedia/knetikcloud-python-client/blob/master/docs/AccessTokenApi.md';
+
+	properties: INodeProperties[] = [
+		sessionTokenProperty,
+		baseUrlProperty({
+			defaultUrl: '',
+			placeholder: 'https://<app>.sandbox.knetikcloud.com',
+			description: KNETIK_BASE_URL_HINT,
+		}),
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			required: true,
+			default: '',
+			description: 'A Knetik user whose role grants TOKENS_ADMIN',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. web',
+			description: 'The OAuth client allowed the password grant; Knetik apps usually have a public client named "web"',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only if the client has a secret; public clients have none',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const baseUrl = baseUrlOf(credentials);
+		const { username, password, clientId, clientSecret } = credentials as Record<string, string>;
+		const cacheKey = tokenCacheKey('knetikPassword', baseUrl, clientId, clientSecret, username, password);
+		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+			const body = await requestToken(this, knetikCloud, {
+				method: 'POST',
+				url: `${baseUrl}/oauth/token`,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: {
+					grant_type: 'password',
+					client_id: clientId,
+					username,
+					password,
+					...(clientSecret ? { client_secret: clientSecret } : {}),
+				},
+			});
+			// Knetik types expires_in as a string; its own examples send a number.
+			return {
+				accessToken: tokenField(body, 'access_token', knetikCloud),
+				expiresAt: expiryOf({ expiresIn: body.expires_in }),
+			};
+		});
+		return { [SESSION_TOKEN]: accessToken };
+	}
+
+	authenticate = bearerAuthentication();
+
+	test: ICredentialTestRequest = KNETIK_TOKENS_TEST;
+}

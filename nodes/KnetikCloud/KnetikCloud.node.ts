@@ -1,0 +1,68 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { tokenFields, tokenOperations } from './TokenDescription';
+
+export class KnetikCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Knetik Cloud',
+		name: 'knetikCloud',
+		icon: { light: 'file:../../icons/knetik.svg', dark: 'file:../../icons/knetik.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'List, read and delete the OAuth tokens Knetik Cloud has stored (admin)',
+		defaults: { name: 'Knetik Cloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		// Both OAuth2 grants Knetik documents work for every operation.
+		credentials: [
+			{
+				name: 'knetikCloudOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['clientCredentials'] } },
+			},
+			{
+				name: 'knetikCloudPasswordOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['password'] } },
+			},
+		],
+		requestDefaults: {
+			baseURL: CREDENTIAL_BASE_URL,
+			headers: { Accept: 'application/json' },
+			json: true,
+		},
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'OAuth2 Client Credentials',
+						value: 'clientCredentials',
+						description: 'An admin client ID and secret',
+					},
+					{
+						name: 'OAuth2 Password',
+						value: 'password',
+						description: 'An admin user’s username and password',
+					},
+				],
+				default: 'clientCredentials',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Token', value: 'token' }],
+				default: 'token',
+			},
+			tokenOperations,
+			...tokenFields,
+		],
+	};
+}
