@@ -1,4 +1,11 @@
-import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+	PostReceiveAction,
+} from 'n8n-workflow';
 
 import { SESSION_TOKEN } from './tokens';
 
@@ -45,4 +52,20 @@ export function bearerAuthentication(field = SESSION_TOKEN): IAuthenticateGeneri
  */
 export function pathParameter(name: string): string {
 	return `{{ encodeURIComponent(String($parameter["${name}"] ?? "")) }}`;
+}
+
+/**
+ * Fills an output field from a response header when the body lacks it: some APIs put an
+ * identifier only in a header (C2M's `X-Token-Id`).
+ */
+export function fieldFromHeader(field: string, header: string): PostReceiveAction {
+	return async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+		const value = response.headers[header.toLowerCase()];
+		if (typeof value !== 'string' || value === '') return items;
+		return items.map((item) =>
+			item.json[field] === undefined || item.json[field] === null
+				? { ...item, json: { ...item.json, [field]: value } }
+				: item,
+		);
+	};
 }
