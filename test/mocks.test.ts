@@ -12,6 +12,7 @@ import {
 	SHARE_TOKEN,
 } from './mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
 import { KNETIK_ADMIN_CLIENT, KNETIK_PLAIN_CLIENT, KnetikMock } from './mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
 import type { MockServer } from './mock/server.ts';
@@ -21,7 +22,8 @@ const idp = new IdentityProviderMock();
 confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
 const runai = new RunAiMock();
 const knetik = new KnetikMock();
-const mocks = [confluent.server, idp.server, runai.server, knetik.server];
+const c2m = new C2mMock();
+const mocks = [confluent.server, idp.server, runai.server, knetik.server, c2m.server];
 
 beforeAll(async () => {
 	await Promise.all(mocks.map((mock) => mock.start()));
@@ -262,5 +264,35 @@ describe('Knetik mock', () => {
 		expect((await call(knetik.server, '/auth/tokens', { method: 'DELETE', headers })).status).toBe(400);
 		expect((await call(knetik.server, '/auth/tokens?username=bob', { method: 'DELETE', headers, json: {} })).status).toBe(400);
 		expect((await call(knetik.server, '/auth/tokens?username=nobody', { method: 'DELETE', headers })).status).toBe(204);
+	});
+});
+
+describe('C2M mock', () => {
+	const long = (json: Record<string, unknown> | undefined, headers: Record<string, string> = { 'x-client-id': C2M_CLIENT.id }) =>
+		call(c2m.server, '/auth/tokens/long', { method: 'POST', headers, json });
+	const proof = { grant_type: 'client_credentials', client_id: C2M_CLIENT.id, client_secret: C2M_CLIENT.secret };
+
+	test('issues with 201 and X-Token-Id for a client key and a proven client', async () => {
+		const issued = await long(proof);
+		expect(issued.status).toBe(201);
+		expect(issued.headers['x-token-id']).toBe(issued.body.token_id);
+	});
+
+	test('refuses extra fields (additionalProperties: false), ttl out of range, and no auth', async () => {
+		expect((await long({ ...proof, reason: 'rotation' })).body).toEqual({ code: 'invalid_request', message: 'Unexpected field(s): reason' });
+		expect((await long({ ...proof, ttl_seconds: 60 })).body.message).toMatch(/3600 to 7776000/);
+		expect((await long(proof, {})).status).toBe(401);
+		expect((await long({ ...proof, client_id: 'someone-else' })).body.message).toBe('client_id does not match X-Client-Id');
+	});
+
+	test('short-term tokens want the long-term token as Bearer; revoke wants tokens:revoke', async () => {
+		const longToken = c2m.longTermToken();
+		expect((await call(c2m.server, '/auth/tokens/short', { method: 'POST' })).status).toBe(401);
+		const short = await call(c2m.server, '/auth/tokens/short', { method: 'POST', headers: { authorization: `Bearer ${longToken}` } });
+		expect(short.status).toBe(201);
+		expect((await call(c2m.server, '/auth/tokens/short', { method: 'POST', headers: { authorization: `Bearer ${short.body.access_token}` } })).status).toBe(401);
+		const narrow = c2m.longTermToken(['jobs:submit']);
+		const denied = await call(c2m.server, `/auth/tokens/${short.body.token_id}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${narrow}` } });
+		expect(denied.body).toEqual({ code: 'insufficient_scope', message: 'The token lacks the tokens:revoke scope' });
 	});
 });

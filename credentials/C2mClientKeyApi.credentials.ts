@@ -1,0 +1,66 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { C2M_BASE_URL_PROPERTY } from './C2mLongTermTokenApi.credentials';
+import { CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+
+/**
+ * C2M's `ClientKey` scheme: the client ID travels as the `X-Client-Id` header, and the
+ * client secret proves the client in the body of Issue Long-Term.
+ */
+export class C2mClientKeyApi implements ICredentialType {
+	name = 'c2mClientKeyApi';
+
+	displayName = 'C2M Client Key API';
+
+	icon: Icon = { light: 'file:../icons/c2m.svg', dark: 'file:../icons/c2m.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-token-lifecycle/n8n-nodes-token-lifecycle#c2m-credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. c2m_abc123',
+			description: 'The client identifier Click2Mail issued to you',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+		},
+		C2M_BASE_URL_PROPERTY,
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { 'X-Client-Id': '={{ $credentials.clientId }}' } },
+	};
+
+	// Issuing a long-term token is the only call this scheme opens; the test asks for the
+	// shortest one C2M allows (one hour), with no scopes.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: CREDENTIAL_BASE_URL,
+			url: '/auth/tokens/long',
+			method: 'POST',
+			body: {
+				grant_type: 'client_credentials',
+				client_id: '={{ $credentials.clientId }}',
+				client_secret: '={{ $credentials.clientSecret }}',
+				ttl_seconds: 3600,
+			},
+		},
+	};
+}

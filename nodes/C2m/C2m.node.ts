@@ -1,0 +1,50 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { tokenFields, tokenOperations } from './TokenDescription';
+
+export class C2m implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'C2M',
+		name: 'c2m',
+		icon: { light: 'file:../../icons/c2m.svg', dark: 'file:../../icons/c2m.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Issue, exchange and revoke C2M (Click2Mail API v2) long-term and short-term tokens',
+		defaults: { name: 'C2M' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'c2mClientKeyApi', required: true, displayOptions: { show: { authentication: ['clientKey'] } } },
+			{
+				name: 'c2mLongTermTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['longTermToken'] } },
+			},
+			{
+				name: 'c2mShortTermTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['shortTermToken'] } },
+			},
+		],
+		requestDefaults: {
+			baseURL: CREDENTIAL_BASE_URL,
+			headers: { Accept: 'application/json' },
+			json: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Token', value: 'token' }],
+				default: 'token',
+			},
+			tokenOperations,
+			...tokenFields,
+		],
+	};
+}

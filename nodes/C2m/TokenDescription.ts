@@ -1,0 +1,263 @@
+import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { fieldFromHeader, pathParameter } from '../shared/fields';
+import { operationRouting } from '../shared/operation';
+import { pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
+import { c2m } from './provider';
+
+const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
+	show: { resource: ['token'], operation: [operation], ...extra },
+});
+
+/** Long-term token lifetimes C2M accepts: one hour to 90 days (LongTokenRequest.ttl_seconds). */
+const TTL = { min: 3600, max: 7_776_000 };
+
+const scopesRule = z.object({ scopes: textList('Scopes').optional() });
+
+/** What Issue Long-Term needs depends on the grant, the proof and the credential. */
+function longTermRules(context: IExecuteSingleFunctions) {
+	const grantType = context.getNodeParameter('grantType') as string;
+	const authentication = context.getNodeParameter('authentication') as string;
+	const proof = grantType === 'client_credentials' && authentication === 'clientKey'
+		? (context.getNodeParameter('proof') as string)
+		: undefined;
+	return z.object({
+		grantType: z.enum(['client_credentials', 'assertion']),
+		clientId: authentication === 'shortTermToken' ? requiredText('Client ID') : z.undefined(),
+		otpCode: proof === 'otpCode' ? requiredText('One-Time Code') : z.undefined(),
+		assertionType: grantType === 'assertion' ? requiredText('Assertion Type') : z.undefined(),
+		assertion: grantType === 'assertion' ? requiredText('Assertion') : z.undefined(),
+		additionalFields: scopesRule.extend({
+			ttlSeconds: wholeNumber('Time to Live (Seconds)', TTL).optional(),
+		}),
+	});
+}
+
+export const tokenOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['token'] } },
+	options: [
+		{
+			name: 'Issue Long-Term',
+			value: 'issueLongTerm',
+			action: 'Issue a long term token',
+			description:
+				'Issue (or rotate) a long-lived token for server-to-server use, proven by the client secret, a one-time code, a signed assertion, or a short-term token with tokens:write. Returns the token, its expiry, scopes and token ID.',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: '/auth/tokens/long' },
+				input: longTermRules,
+				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
+			}),
+		},
+		{
+			name: 'Issue Short-Term',
+			value: 'issueShortTerm',
+			action: 'Issue a short term token',
+			description:
+				'Trade the long-term token of the credential for a short-lived access token (about 15 minutes), optionally with narrower scopes',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: '/auth/tokens/short' },
+				input: z.object({ additionalFields: scopesRule }),
+			}),
+		},
+		{
+			name: 'Revoke',
+			value: 'revoke',
+			action: 'Revoke a token',
+			description:
+				'Revoke a long-term or short-term token by its token ID. Revoking a token that is already revoked succeeds again.',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
+				input: z.object({ id: pathSegment('Token ID') }),
+				output: {
+					postReceive: [
+						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },
+					],
+				},
+			}),
+		},
+	],
+	default: 'issueLongTerm',
+};
+
+const authenticationOption = {
+	clientKey: {
+		name: 'Client Key',
+		value: 'clientKey',
+		description: 'Client ID and secret; the ID travels in a request header',
+		// The client ID in the body is the credential's own.
+		routing: { request: { body: { client_id: '={{ $credentials.clientId }}' } } },
+	},
+	longTermToken: {
+		name: 'Long-Term Token',
+		value: 'longTermToken',
+		description: 'A long-term token, sent as a Bearer token',
+	},
+	shortTermToken: {
+		name: 'Automatic Short-Term Token',
+		value: 'shortTermToken',
+		description: 'A long-term token the credential trades for short-term tokens by itself',
+	},
+};
+
+const scopesField: INodeProperties = {
+	displayName: 'Scopes',
+	name: 'scopes',
+	type: 'string',
+	typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Scope' },
+	default: [],
+	placeholder: 'e.g. jobs:submit',
+	routing: { send: { type: 'body', property: 'scopes' } },
+};
+
+export const tokenFields: INodeProperties[] = [
+	// Which credential each operation accepts is what the spec's security section lists.
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.clientKey, authenticationOption.shortTermToken],
+		default: 'clientKey',
+		description: 'C2M accepts a client key, or a short-term token with the tokens:write scope',
+		displayOptions: showFor('issueLongTerm'),
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.longTermToken],
+		default: 'longTermToken',
+		description: 'C2M issues short-term tokens only for a long-term token',
+		displayOptions: showFor('issueShortTerm'),
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.longTermToken, authenticationOption.shortTermToken],
+		default: 'longTermToken',
+		description: 'C2M accepts a long-term or a short-term token with the tokens:revoke scope',
+		displayOptions: showFor('revoke'),
+	},
+
+	// Issue Long-Term
+	{
+		displayName: 'Grant Type',
+		name: 'grantType',
+		type: 'options',
+		options: [
+			{ name: 'Client Credentials', value: 'client_credentials' },
+			{ name: 'Assertion', value: 'assertion', description: 'A signed JWT or other assertion proves the client' },
+		],
+		default: 'client_credentials',
+		displayOptions: showFor('issueLongTerm'),
+		routing: { send: { type: 'body', property: 'grant_type' } },
+	},
+	{
+		displayName: 'Client ID',
+		name: 'clientId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The client the long-term token is for',
+		displayOptions: showFor('issueLongTerm', { authentication: ['shortTermToken'] }),
+		routing: { send: { type: 'body', property: 'client_id' } },
+	},
+	{
+		displayName: 'Proof',
+		name: 'proof',
+		type: 'options',
+		options: [
+			{
+				name: 'Client Secret (From the Credential)',
+				value: 'clientSecret',
+				routing: { request: { body: { client_secret: '={{ $credentials.clientSecret }}' } } },
+			},
+			{ name: 'One-Time Code', value: 'otpCode', description: 'When your policy requires a one-time code' },
+		],
+		default: 'clientSecret',
+		displayOptions: showFor('issueLongTerm', { authentication: ['clientKey'], grantType: ['client_credentials'] }),
+	},
+	{
+		displayName: 'One-Time Code',
+		name: 'otpCode',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showFor('issueLongTerm', {
+			authentication: ['clientKey'],
+			grantType: ['client_credentials'],
+			proof: ['otpCode'],
+		}),
+		routing: { send: { type: 'body', property: 'otp_code' } },
+	},
+	{
+		displayName: 'Assertion Type',
+		name: 'assertionType',
+		type: 'string',
+		required: true,
+		default: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+		displayOptions: showFor('issueLongTerm', { grantType: ['assertion'] }),
+		routing: { send: { type: 'body', property: 'assertion_type' } },
+	},
+	{
+		displayName: 'Assertion',
+		name: 'assertion',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The signed JWT (or other assertion) that proves the client',
+		displayOptions: showFor('issueLongTerm', { grantType: ['assertion'] }),
+		routing: { send: { type: 'body', property: 'assertion' } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: showFor('issueLongTerm'),
+		options: [
+			{ ...scopesField, description: 'Scopes of the new token, such as jobs:submit or templates:read' },
+			{
+				displayName: 'Time to Live (Seconds)',
+				name: 'ttlSeconds',
+				type: 'number',
+				typeOptions: { minValue: TTL.min, maxValue: TTL.max },
+				default: 2_592_000,
+				description: 'Lifetime of the token, from 3600 (one hour) to 7776000 (90 days); C2M may shorten it',
+				routing: { send: { type: 'body', property: 'ttl_seconds' } },
+			},
+		],
+	},
+
+	// Issue Short-Term
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: showFor('issueShortTerm'),
+		options: [{ ...scopesField, description: 'Narrower scopes; by default the long-term token’s own' }],
+	},
+
+	// Revoke
+	{
+		// Named "id": n8n's lint takes any parameter named like "token" for a secret.
+		displayName: 'Token ID',
+		name: 'id',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. tok_lt_b8e0aa',
+		description: 'The token_id an Issue operation returned',
+		displayOptions: showFor('revoke'),
+	},
+];
