@@ -1,0 +1,116 @@
+/**
+ * The mock APIs a real n8n talks to in the end-to-end tests and in `npm start`, and the
+ * credentials that point at them. One entry per API: adding a provider is adding its mock here.
+ */
+import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID } from '../test/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../test/mock/identityProvider.ts';
+import type { MockServer } from '../test/mock/server.ts';
+
+/** A credential as `n8n import:credentials` takes it; n8n encrypts `data` on import. */
+export interface CredentialExport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** A second share token, so that each example that redeems one has its own. */
+export const RECIPE_SHARE_TOKEN = 'cdx_share_5e4d3c2b1a00';
+
+export function createMocks() {
+	const identityProvider = new IdentityProviderMock();
+	const confluent = new ConfluentMock();
+	// The identity pool trusts JWTs from this identity provider, as a real pool trusts yours.
+	confluent.trustsSubjectToken = (token) => identityProvider.issuedToken(token);
+	confluent.shareTokens.set(RECIPE_SHARE_TOKEN, { redeemed: false });
+	return { confluent, identityProvider };
+}
+
+export type Mocks = ReturnType<typeof createMocks>;
+export type MockName = keyof Mocks;
+
+interface Site {
+	/** Loopback port of the mock in `npm start`, so the editor's URLs stay the same between runs. */
+	port: number;
+	/** The address the example workflows use, replaced by the mock's when they are imported. */
+	publicUrl: string;
+}
+
+export const SITES: Record<MockName, Site> = {
+	confluent: { port: 5701, publicUrl: 'https://api.confluent.cloud' },
+	identityProvider: { port: 5702, publicUrl: 'https://idp.example.com' },
+};
+
+/**
+ * The credentials the example workflows name, filled in for the mocks. Their IDs and names are
+ * the ones the example JSON refers to, so importing both links them.
+ */
+export function mockCredentials(urls: Record<MockName, string>): CredentialExport[] {
+	return [
+		{
+			id: 'tlConfluentApi01',
+			name: 'Confluent Cloud API (sandbox)',
+			type: 'confluentCloudApi',
+			data: { apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret, baseUrl: urls.confluent },
+		},
+		{
+			id: 'tlConfluentPool1',
+			name: 'Confluent Cloud Identity Pool (sandbox)',
+			type: 'confluentCloudIdentityPoolOAuth2Api',
+			data: {
+				idpTokenUrl: `${urls.identityProvider}/oauth2/token`,
+				clientId: IDP_CLIENT.id,
+				clientSecret: IDP_CLIENT.secret,
+				scope: '',
+				clientAuthentication: 'header',
+				identityPoolId: IDENTITY_POOL_ID,
+				lifetime: 900,
+				baseUrl: urls.confluent,
+			},
+		},
+		{
+			// n8n's own Basic Auth credential, for asking the identity provider for a JWT directly.
+			id: 'tlIdpClient00001',
+			name: 'Identity provider client (sandbox)',
+			type: 'httpBasicAuth',
+			data: { user: IDP_CLIENT.id, password: IDP_CLIENT.secret },
+		},
+	];
+}
+
+export interface RunningMocks {
+	mocks: Mocks;
+	urls: Record<MockName, string>;
+	/** Points the public API addresses in a workflow's JSON at the mocks. */
+	rewrite(json: string): string;
+	stop(): Promise<void>;
+}
+
+/** Starts every mock on loopback: on the fixed SITES ports, or on free ones (tests). */
+export async function startMocks(ports: 'fixed' | 'free'): Promise<RunningMocks> {
+	const mocks = createMocks();
+	const servers = Object.entries(mocks).map(([name, mock]) => [name as MockName, mock.server] as const);
+	const started: MockServer[] = [];
+	try {
+		for (const [name, server] of servers) {
+			await server.start(ports === 'fixed' ? SITES[name].port : 0);
+			started.push(server);
+		}
+	} catch (error) {
+		await Promise.all(started.map((server) => server.stop()));
+		throw error;
+	}
+	const urls = Object.fromEntries(servers.map(([name, server]) => [name, server.url])) as Record<MockName, string>;
+	return {
+		mocks,
+		urls,
+		rewrite: (json) =>
+			Object.entries(SITES).reduce(
+				(text, [name, site]) => text.replaceAll(site.publicUrl, urls[name as MockName]),
+				json,
+			),
+		stop: async () => {
+			await Promise.all(started.map((server) => server.stop()));
+		},
+	};
+}

@@ -1,0 +1,181 @@
+/**
+ * An n8n user folder with this package installed the way n8n's Community Nodes panel installs
+ * it, and the CLI calls that fill it: shared by the end-to-end tests and `npm start`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+
+import type { CredentialExport } from './mocks.ts';
+import { N8N_BIN, ROOT } from './n8n.ts';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+export const PACKAGE_NAME = pkg.name;
+export const EXAMPLES_DIR = join(ROOT, 'examples');
+
+function npm(args: string[], cwd: string): string {
+	const result = spawnSync('npm', args, { cwd, encoding: 'utf8' });
+	if (result.status !== 0) {
+		throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${result.stderr}`);
+	}
+	return result.stdout;
+}
+
+/** `npm pack` of the built package (dist/ must be built): what the registry would serve. */
+export function packPackage(destination: string): string {
+	mkdirSync(destination, { recursive: true });
+	const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', destination], ROOT)) as Array<{ filename: string }>;
+	return join(destination, packed.filename);
+}
+
+/**
+ * Installs a packed tarball into an n8n user folder with the steps of n8n 2.41's
+ * CommunityPackagesService: unpack into nodes/node_modules/<name>, drop the dev, peer and
+ * optional dependencies from its package.json, `npm install` there with the panel's flags, and
+ * list it in nodes/package.json, where n8n looks for community packages at startup.
+ */
+export function installPackage(userFolder: string, tarball: string): void {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const packageDir = join(nodesDir, 'node_modules', PACKAGE_NAME);
+	mkdirSync(packageDir, { recursive: true });
+	const untar = spawnSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	if (untar.status !== 0) throw new Error(`Could not unpack ${tarball}: ${untar.stderr}`);
+
+	const manifestPath = join(packageDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+		readFileSync(manifestPath, 'utf8'),
+	);
+	void [devDependencies, peerDependencies, optionalDependencies];
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	npm(
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
+		packageDir,
+	);
+
+	const listPath = join(nodesDir, 'package.json');
+	const list = existsSync(listPath)
+		? JSON.parse(readFileSync(listPath, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+	list.dependencies[PACKAGE_NAME] = manifest.version;
+	writeFileSync(listPath, JSON.stringify(list, null, 2));
+}
+
+/**
+ * The environment of every n8n process: Node 24 first on PATH, the given user folder, no
+ * telemetry or update checks (the sandbox works offline), and none of the caller's N8N_*
+ * settings, so that a developer's shell or Jest cannot change what n8n does.
+ */
+export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !key.startsWith('N8N_') && key !== 'NODE_ENV' && !key.startsWith('JEST_')),
+	);
+	return {
+		...inherited,
+		PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		// `n8n execute --rawOutput` prints its result through the logger, at info level.
+		N8N_LOG_LEVEL: 'info',
+		...extra,
+	};
+}
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+/**
+ * Starts an n8n process. Each gets a free port for its task broker (n8n's default, 5679, would
+ * make two n8n processes on one machine, such as a test beside `npm start`, fail).
+ */
+export async function spawnN8n(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+	const brokerPort = String(await freePort());
+	return spawn(process.execPath, [N8N_BIN, ...args], {
+		env: { ...env, N8N_RUNNERS_BROKER_PORT: brokerPort },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
+/**
+ * Runs an n8n CLI command. Asynchronous on purpose: the mock servers may live in the calling
+ * process, and they must keep answering while n8n runs.
+ */
+export async function runN8n(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+	const child = await spawnN8n(args, env);
+	return await new Promise((resolve, reject) => {
+		let stdout = '';
+		let stderr = '';
+		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		child.on('error', reject);
+		child.on('close', (code) => resolve({ code, stdout, stderr }));
+	});
+}
+
+async function runN8nOrThrow(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+	const result = await runN8n(args, env);
+	if (result.code !== 0) {
+		throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+	}
+	return result;
+}
+
+export interface ExampleWorkflow {
+	file: string;
+	id: string;
+	name: string;
+	json: string;
+}
+
+/** The workflows in examples/, as their JSON text. */
+export function exampleWorkflows(): ExampleWorkflow[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const json = readFileSync(join(EXAMPLES_DIR, file), 'utf8');
+			const { id, name } = JSON.parse(json) as { id: string; name: string };
+			return { file, id, name, json };
+		});
+}
+
+/** Imports credentials and workflows (JSON texts) into the user folder's database with n8n's CLI. */
+export async function importIntoN8n(
+	env: NodeJS.ProcessEnv,
+	scratchDir: string,
+	credentials: CredentialExport[],
+	workflows: string[],
+): Promise<CliResult[]> {
+	mkdirSync(scratchDir, { recursive: true });
+	const credentialsFile = join(scratchDir, 'credentials.json');
+	const workflowsFile = join(scratchDir, 'workflows.json');
+	writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+	writeFileSync(workflowsFile, `[${workflows.join(',\n')}]`);
+	return [
+		await runN8nOrThrow(['import:credentials', `--input=${credentialsFile}`], env),
+		await runN8nOrThrow(['import:workflow', `--input=${workflowsFile}`], env),
+	];
+}
