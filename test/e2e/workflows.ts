@@ -1,0 +1,61 @@
+/**
+ * Workflows that only the end-to-end tests need (failures, several items), written as a chain
+ * of nodes after a Manual Trigger. Users' workflows are in examples/.
+ */
+export interface NodeSpec {
+	name: string;
+	/** A node of this package by its name (`confluentCloud`), or any full n8n type. */
+	type: string;
+	typeVersion?: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+}
+
+const PACKAGE_PREFIX = 'n8n-nodes-token-lifecycle.';
+
+/** Nodes that turn the one trigger item into one item per entry, each with these fields. */
+export function items(entries: Array<Record<string, string>>): NodeSpec[] {
+	return [
+		{
+			name: 'Items',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			parameters: {
+				mode: 'raw',
+				jsonOutput: JSON.stringify({ entries }),
+				options: {},
+			},
+		},
+		{
+			name: 'One item each',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			parameters: { fieldToSplitOut: 'entries', options: {} },
+		},
+	];
+}
+
+/** A workflow as JSON text: a Manual Trigger named Start, then `chain` in order. */
+export function chainWorkflow(id: string, name: string, chain: NodeSpec[]): string {
+	const nodes = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } as NodeSpec,
+		...chain,
+	].map((node, index) => ({
+		id: `${id}-node-${index}`,
+		name: node.name,
+		type: node.type.includes('.') ? node.type : `${PACKAGE_PREFIX}${node.type}`,
+		typeVersion: node.typeVersion ?? 1,
+		position: [index * 220, 0],
+		parameters: node.parameters,
+		...(node.credentials ? { credentials: node.credentials } : {}),
+		...(node.onError ? { onError: node.onError } : {}),
+	}));
+	const connections = Object.fromEntries(
+		nodes.slice(0, -1).map((node, index) => [
+			node.name,
+			{ main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] },
+		]),
+	);
+	return JSON.stringify({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+}
