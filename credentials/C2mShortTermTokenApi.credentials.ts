@@ -11,12 +11,9 @@ import { c2m } from '../nodes/C2m/provider';
 import { baseUrlOf, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
 	expiryOf,
-	heldSessionToken,
 	requestToken,
-	SESSION_TOKEN,
+	sessionToken,
 	sessionTokenProperty,
-	sharedAccessToken,
-	tokenCacheKey,
 	tokenField,
 } from '../nodes/shared/tokens';
 import { C2M_BASE_URL_PROPERTY, LONG_TERM_TOKEN_PROPERTY } from './C2mLongTermTokenApi.credentials';
@@ -55,8 +52,8 @@ export class C2mShortTermTokenApi implements ICredentialType {
 		const scopes = String(credentials.scopes ?? '')
 			.split(/[\s,]+/)
 			.filter(Boolean);
-		const cacheKey = tokenCacheKey('c2mShortTerm', baseUrl, credentials.longTermToken, scopes);
-		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+		const identity = ['c2mShortTerm', baseUrl, credentials.longTermToken, scopes];
+		return await sessionToken(credentials, identity, async () => {
 			const body = await requestToken(this, c2m, {
 				method: 'POST',
 				url: `${baseUrl}/auth/tokens/short`,
@@ -69,7 +66,6 @@ export class C2mShortTermTokenApi implements ICredentialType {
 				expiresAt: expiryOf({ expiresAt: body.expires_at }) ?? expiryOf({ expiresIn: body.expires_in }),
 			};
 		});
-		return { [SESSION_TOKEN]: accessToken };
 	}
 
 	authenticate = bearerAuthentication();

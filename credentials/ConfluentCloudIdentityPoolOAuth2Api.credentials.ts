@@ -21,12 +21,9 @@ import {
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import {
 	expiryOf,
-	heldSessionToken,
 	requestToken,
-	SESSION_TOKEN,
+	sessionToken,
 	sessionTokenProperty,
-	sharedAccessToken,
-	tokenCacheKey,
 	tokenField,
 } from '../nodes/shared/tokens';
 import { CONFLUENT_CLOUD_API_URL } from './ConfluentCloudApi.credentials';
@@ -129,17 +126,8 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 			credentials as Record<string, string>;
 		const baseUrl = baseUrlOf(credentials);
 		const lifetime = Number(credentials.lifetime) || MAX_TOKEN_LIFETIME_SECONDS;
-		const cacheKey = tokenCacheKey(
-			'confluentCloudIdentityPool',
-			idpTokenUrl,
-			clientId,
-			clientSecret,
-			scope,
-			identityPoolId,
-			baseUrl,
-			lifetime,
-		);
-		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+		const identity = ['confluentIdentityPool', idpTokenUrl, clientId, clientSecret, scope, identityPoolId, baseUrl, lifetime];
+		return await sessionToken(credentials, identity, async () => {
 			const inBody = clientAuthentication === 'body';
 			const jwt = await requestToken(this, identityProvider, {
 				method: 'POST',
@@ -168,7 +156,6 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 				expiresAt: expiryOf({ expiresIn: exchanged.expires_in }),
 			};
 		});
-		return { [SESSION_TOKEN]: accessToken };
 	}
 
 	authenticate = bearerAuthentication();

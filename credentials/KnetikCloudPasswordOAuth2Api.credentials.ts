@@ -16,12 +16,9 @@ import {
 } from '../nodes/shared/fields';
 import {
 	expiryOf,
-	heldSessionToken,
 	requestToken,
-	SESSION_TOKEN,
+	sessionToken,
 	sessionTokenProperty,
-	sharedAccessToken,
-	tokenCacheKey,
 	tokenField,
 } from '../nodes/shared/tokens';
 
@@ -93,8 +90,8 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = baseUrlOf(credentials);
 		const { username, password, clientId, clientSecret } = credentials as Record<string, string>;
-		const cacheKey = tokenCacheKey('knetikPassword', baseUrl, clientId, clientSecret, username, password);
-		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+		const identity = ['knetikPassword', baseUrl, clientId, clientSecret, username, password];
+		return await sessionToken(credentials, identity, async () => {
 			const body = await requestToken(this, knetikCloud, {
 				method: 'POST',
 				url: `${baseUrl}/oauth/token`,
@@ -113,7 +110,6 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 				expiresAt: expiryOf({ expiresIn: body.expires_in }),
 			};
 		});
-		return { [SESSION_TOKEN]: accessToken };
 	}
 
 	authenticate = bearerAuthentication();

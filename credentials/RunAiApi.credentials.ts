@@ -12,12 +12,9 @@ import { runAi } from '../nodes/RunAi/provider';
 import { baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
 	expiryOf,
-	heldSessionToken,
 	requestToken,
-	SESSION_TOKEN,
+	sessionToken,
 	sessionTokenProperty,
-	sharedAccessToken,
-	tokenCacheKey,
 	tokenField,
 } from '../nodes/shared/tokens';
 
@@ -100,8 +97,8 @@ export class RunAiApi implements ICredentialType {
 		// A pasted token is used as it is; there is nothing to fetch.
 		if (credentials.authentication === 'accessToken') return {};
 		const baseUrl = baseUrlOf(credentials);
-		const cacheKey = tokenCacheKey('runAi', baseUrl, credentials.clientId, credentials.clientSecret);
-		const accessToken = await sharedAccessToken(cacheKey, heldSessionToken(credentials), async () => {
+		const identity = ['runAi', baseUrl, credentials.clientId, credentials.clientSecret];
+		return await sessionToken(credentials, identity, async () => {
 			const body = await requestToken(this, runAi, {
 				method: 'POST',
 				url: `${baseUrl}/api/v1/token`,
@@ -116,7 +113,6 @@ export class RunAiApi implements ICredentialType {
 				expiresAt: expiryOf({ expiresIn: body.expiresIn }),
 			};
 		});
-		return { [SESSION_TOKEN]: accessToken };
 	}
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class C2m implements INodeType {
@@ -29,20 +29,9 @@ export class C2m implements INodeType {
 				displayOptions: { show: { authentication: ['shortTermToken'] } },
 			},
 		],
-		requestDefaults: {
-			baseURL: CREDENTIAL_BASE_URL,
-			headers: { Accept: 'application/json' },
-			json: true,
-		},
+		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Token', value: 'token' }],
-				default: 'token',
-			},
+			tokenResource,
 			tokenOperations,
 			...tokenFields,
 		],

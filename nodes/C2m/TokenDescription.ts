@@ -1,14 +1,13 @@
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { fieldFromHeader, pathParameter } from '../shared/fields';
+import { fieldFromHeader, pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
 import { c2m } from './provider';
 
-const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
-	show: { resource: ['token'], operation: [operation], ...extra },
-});
+const showFor = (operation: string, conditions?: Record<string, string[]>) =>
+	showForOperation('token', operation, conditions);
 
 /** Long-term token lifetimes C2M accepts: one hour to 90 days (LongTokenRequest.ttl_seconds). */
 const TTL = { min: 3600, max: 7_776_000 };

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS } from '../shared/fields';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
 import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
 
@@ -27,11 +27,7 @@ export class ConfluentCloud implements INodeType {
 				displayOptions: { show: { resource: ['sharedToken'] } },
 			},
 		],
-		requestDefaults: {
-			baseURL: CREDENTIAL_BASE_URL,
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-			json: true,
-		},
+		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties: [
 			{
 				displayName: 'Resource',

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIAL_BASE_URL } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class KnetikCloud implements INodeType {
@@ -29,11 +29,7 @@ export class KnetikCloud implements INodeType {
 				displayOptions: { show: { authentication: ['password'] } },
 			},
 		],
-		requestDefaults: {
-			baseURL: CREDENTIAL_BASE_URL,
-			headers: { Accept: 'application/json' },
-			json: true,
-		},
+		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties: [
 			{
 				displayName: 'Authentication',
@@ -53,14 +49,7 @@ export class KnetikCloud implements INodeType {
 				],
 				default: 'clientCredentials',
 			},
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Token', value: 'token' }],
-				default: 'token',
-			},
+			tokenResource,
 			tokenOperations,
 			...tokenFields,
 		],

@@ -1,13 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { pathParameter } from '../shared/fields';
+import { pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pageNumberPagination, returnAllOrLimitFields } from '../shared/pagination';
 import { optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
 import { knetikCloud } from './provider';
 
-const showFor = (operation: string) => ({ show: { resource: ['token'], operation: [operation] } });
+const showFor = (operation: string, conditions?: Record<string, string[]>) =>
+	showForOperation('token', operation, conditions);
 
 /** Return All asks for pages of this size; Knetik documents no maximum (its default is 25). */
 const LARGEST_PAGE = 100;

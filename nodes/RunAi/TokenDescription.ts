@@ -1,13 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { optionalText, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
 
-const showFor = (operation: string, extra: Record<string, string[]> = {}) => ({
-	show: { resource: ['token'], operation: [operation], ...extra },
-});
+const showFor = (operation: string, conditions?: Record<string, string[]>) =>
+	showForOperation('token', operation, conditions);
 const showForGrants = (...grantTypes: string[]) => showFor('create', { grantType: grantTypes });
 
 /** What each grant type sends besides `grantType` (runai-latest.openapi.yaml, request examples). */

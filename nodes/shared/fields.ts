@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	IDisplayOptions,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
@@ -37,6 +38,32 @@ export function baseUrlOf(credentials: { baseUrl?: unknown }): string {
 
 /** Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node uses. */
 export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").replace(/\\/+$/, "") }}';
+
+/** The request defaults of every node here: the credential's base URL, JSON in and out. */
+export const JSON_API_REQUEST_DEFAULTS = {
+	baseURL: CREDENTIAL_BASE_URL,
+	headers: { Accept: 'application/json' },
+	json: true,
+};
+
+/** The Resource field of the nodes whose only resource is Token. */
+export const tokenResource: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [{ name: 'Token', value: 'token' }],
+	default: 'token',
+};
+
+/** displayOptions that show a field for one operation of a resource, and any further conditions. */
+export function showForOperation(
+	resource: string,
+	operation: string,
+	conditions: Record<string, string[]> = {},
+): IDisplayOptions {
+	return { show: { resource: [resource], operation: [operation], ...conditions } };
+}
 
 /** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
 export function bearerAuthentication(field = SESSION_TOKEN): IAuthenticateGeneric {

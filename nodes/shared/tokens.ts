@@ -103,7 +103,7 @@ const EXPIRY_MARGIN_MS = 60_000;
 const tokenCache = new Map<string, { token?: IssuedToken; pending?: Promise<IssuedToken> }>();
 
 /** Identifies a credential by the values that decide which token it gets, without keeping them. */
-export function tokenCacheKey(...identity: unknown[]): string {
+function tokenCacheKey(identity: unknown[]): string {
 	return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -117,7 +117,7 @@ export function tokenCacheKey(...identity: unknown[]): string {
  *
  * @param heldToken the token the caller has: empty, or the one the API just rejected
  */
-export async function sharedAccessToken(
+async function sharedAccessToken(
 	cacheKey: string,
 	heldToken: unknown,
 	fetchToken: () => Promise<IssuedToken>,
@@ -161,7 +161,17 @@ export const sessionTokenProperty: INodeProperties = {
 	default: '',
 };
 
-/** The session token of a credential as preAuthentication receives it. */
-export function heldSessionToken(credentials: ICredentialDataDecryptedObject): string {
-	return typeof credentials[SESSION_TOKEN] === 'string' ? credentials[SESSION_TOKEN] : '';
+/**
+ * What a token-managing credential's preAuthentication returns: a session token, fetched with
+ * `fetchToken` only when no other caller has a usable one (see sharedAccessToken).
+ *
+ * @param identity the credential values that decide which token it gets
+ */
+export async function sessionToken(
+	credentials: ICredentialDataDecryptedObject,
+	identity: unknown[],
+	fetchToken: () => Promise<IssuedToken>,
+): Promise<ICredentialDataDecryptedObject> {
+	const held = typeof credentials[SESSION_TOKEN] === 'string' ? credentials[SESSION_TOKEN] : '';
+	return { [SESSION_TOKEN]: await sharedAccessToken(tokenCacheKey(identity), held, fetchToken) };
 }
