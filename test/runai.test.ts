@@ -190,6 +190,15 @@ describe('errors show Run:ai’s message and details', () => {
 		expect(everythingShown(result)).not.toContain(RUNAI_CLIENT.secret);
 	});
 
+	test('a secret the provider echoes back is hidden', async () => {
+		const credential = clientCredentials();
+		await n8n.sendWithCredential('runAiApi', credential, { method: 'GET', url: `${runai.server.url}/api/v1/clusters` });
+		runai.server.failNext(400, `password ${RUNAI_USER.password} is not accepted`);
+		const result = await n8n.run(tokenOperation('create', { grantType: 'password', ...RUNAI_USER }, credential));
+		expect(errorOf(result).message).toBe('Run:ai: password [redacted] is not accepted');
+		expect(everythingShown(result)).not.toContain(RUNAI_USER.password);
+	});
+
 	test.each([
 		[500, 'Internal error', 'HTTP 500 Internal Server Error'],
 		[503, 'Service unavailable', 'Run:ai is temporarily unavailable'],

@@ -1,0 +1,120 @@
+/** The pieces of nodes/shared on their own, where a node test would not reach every case. */
+import { describeHttpFailure, findHttpFailure, redactSecrets } from '../nodes/shared/httpErrors';
+import type { ApiProvider } from '../nodes/shared/provider';
+import { expiryOf, sessionToken, type IssuedToken } from '../nodes/shared/tokens';
+
+const provider: ApiProvider = {
+	displayName: 'Example',
+	readErrorBody: (body) => ({ message: typeof body.message === 'string' ? body.message : undefined }),
+	requestIdHeader: 'x-request-id',
+	secretParameters: [],
+};
+
+describe('describeHttpFailure', () => {
+	test('reads a JSON body that arrived as text', () => {
+		const { message, description } = describeHttpFailure(provider, {
+			status: 400,
+			body: '{"message":"bad field"}',
+			headers: { 'x-request-id': 'req-1' },
+		});
+		expect(message).toBe('Example: bad field');
+		expect(description).toBe('Example said: "bad field" Status: HTTP 400 Bad Request. Request ID: req-1.');
+	});
+
+	test('ignores an HTML error page, and says so', () => {
+		const { message, description } = describeHttpFailure(provider, {
+			status: 502,
+			body: '<html><body>Bad gateway</body></html>',
+			headers: {},
+		});
+		expect(message).toBe('Example answered HTTP 502 Bad Gateway');
+		expect(description).toContain('Example sent no error message.');
+	});
+
+	test('keeps a long provider message to one readable line', () => {
+		const { message } = describeHttpFailure(provider, {
+			status: 500,
+			body: { message: `first line\n${'x'.repeat(1000)}` },
+			headers: {},
+		});
+		expect(message.length).toBeLessThanOrEqual('Example: '.length + 300);
+		expect(message).not.toContain('\n');
+		expect(message.endsWith('…')).toBe(true);
+	});
+
+	test('reads Retry-After as seconds or as an HTTP date', () => {
+		const inSeconds = describeHttpFailure(provider, { status: 429, body: '', headers: { 'retry-after': '7' } });
+		expect(inSeconds.description).toContain('Retry in 7 seconds');
+		const date = new Date(Date.now() + 120_000).toUTCString();
+		const asDate = describeHttpFailure(provider, { status: 429, body: '', headers: { 'retry-after': date } });
+		expect(asDate.description).toMatch(/Retry in (119|120|121) seconds/);
+		const unknown = describeHttpFailure(provider, { status: 429, body: '', headers: {} });
+		expect(unknown.description).toContain('did not say when to retry');
+	});
+});
+
+test('findHttpFailure finds the response however deep n8n wrapped it', () => {
+	const transport = { message: 'Request failed', response: { status: 404, data: { message: 'gone' }, headers: { a: 'b' } } };
+	const wrapped = { message: 'wrapped', cause: { message: 'again', cause: transport } };
+	expect(findHttpFailure(wrapped)).toEqual({ status: 404, body: { message: 'gone' }, headers: { a: 'b' } });
+	expect(findHttpFailure(new Error('no response'))).toBeUndefined();
+});
+
+test('redactSecrets hides every secret, longest first, and leaves short values alone', () => {
+	expect(redactSecrets('token abcdef and abcdefgh, id 42', ['abcdef', 'abcdefgh', '42'])).toBe(
+		'token [redacted] and [redacted], id 42',
+	);
+});
+
+test('expiryOf reads seconds as a number or a string, or an ISO instant', () => {
+	const now = Date.now();
+	expect(expiryOf({ expiresIn: 60 })! - now).toBeGreaterThanOrEqual(59_000);
+	expect(expiryOf({ expiresIn: '60' })! - now).toBeGreaterThanOrEqual(59_000);
+	expect(expiryOf({ expiresAt: '2030-01-01T00:00:00Z' })).toBe(Date.parse('2030-01-01T00:00:00Z'));
+	expect(expiryOf({})).toBeUndefined();
+});
+
+describe('sessionToken', () => {
+	let fetches: number;
+	let identity: unknown[];
+	const fetchToken = (token: IssuedToken, delay = 5) => async () => {
+		fetches += 1;
+		await new Promise((resolve) => setTimeout(resolve, delay));
+		return token;
+	};
+	beforeEach(() => {
+		fetches = 0;
+		identity = ['test', Math.random()];
+	});
+
+	test('concurrent callers without a token share one fetch', async () => {
+		const results = await Promise.all(
+			Array.from({ length: 10 }, () => sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }))),
+		);
+		expect(fetches).toBe(1);
+		expect(results).toEqual(Array(10).fill({ sessionToken: 'A' }));
+	});
+
+	test('a caller holding the rejected token gets a new one; callers holding an older one get the replacement', async () => {
+		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
+		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
+		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'B' });
+		expect(fetches).toBe(2);
+	});
+
+	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
+		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
+		expect(await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
+
+		const other = ['test', 'failing'];
+		await expect(sessionToken({ sessionToken: '' }, other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+		expect(await sessionToken({ sessionToken: '' }, other, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'C' });
+	});
+
+	test('different credentials do not share tokens', async () => {
+		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
+		expect(await sessionToken({ sessionToken: '' }, [...identity, 'other'], fetchToken({ accessToken: 'B' }))).toEqual({
+			sessionToken: 'B',
+		});
+	});
+});
