@@ -283,6 +283,19 @@ describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)
 		expect(tokenRequests()).toHaveLength(20);
 	});
 
+	test('a refused client secret shows Knetik’s own words, never the secret', async () => {
+		const secret = 'rotated-away-secret';
+		const result = await n8n.run({
+			...tokens('get', { username: 'ada', clientId: 'client-1' }),
+			credentials: { knetikCloudOAuth2Api: clientCredentials({ id: knetik.addAdminClient().id, secret }) },
+		});
+		const error = errorOf(result);
+		expect(error.message).toBe('The credential could not get an access token. Knetik Cloud: Bad client credentials');
+		expect(error.description).toContain('(invalid_client)');
+		expect(everythingShown(result)).not.toContain(secret);
+		expect(adminCalls()).toHaveLength(0);
+	});
+
 	test('its test request reads one page of tokens', async () => {
 		expect(await n8n.testCredential(clientCredentialsType, clientCredentials())).toEqual({ ok: true });
 		expect(Object.fromEntries(adminCalls().at(-1)!.query)).toEqual({ size: '1' });

@@ -114,14 +114,23 @@ async function toUserError(
 		text ? redactSecrets(text, secrets) : undefined;
 
 	const failure = findHttpFailure(error);
-	const tokenError = causeChain(error).find((cause) => cause instanceof TokenRequestError) as
+	const causes = causeChain(error);
+	const tokenError = causes.find((cause) => cause instanceof TokenRequestError) as
 		| TokenRequestError
 		| undefined;
+	// n8n's own OAuth2 credentials fail with the token endpoint's RFC 6749 body, not a response.
+	const refusedGrant = causes
+		.map((cause) => (cause as { body?: unknown })?.body)
+		.find((body): body is IDataObject => typeof (body as IDataObject)?.error === 'string');
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;
 	if (tokenError) {
 		({ message, description } = tokenError);
+	} else if (refusedGrant) {
+		const said = provider.readErrorBody(refusedGrant).message ?? String(refusedGrant.error);
+		message = `The credential could not get an access token. ${provider.displayName}: ${said}`;
+		description = `${provider.displayName} refused the token request (${String(refusedGrant.error)}). Check the values in the credential.`;
 	} else if (failure) {
 		({ message, description } = describeHttpFailure(provider, failure));
 		httpCode = String(failure.status);
