@@ -2,8 +2,11 @@
  * The mock APIs a real n8n talks to in the end-to-end tests and in `npm start`, and the
  * credentials that point at them. One entry per API: adding a provider is adding its mock here.
  */
+import { C2M_CLIENT, C2mMock } from '../test/mock/c2m.ts';
 import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID } from '../test/mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from '../test/mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../test/mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../test/mock/runai.ts';
 import type { MockServer } from '../test/mock/server.ts';
 
 /** A credential as `n8n import:credentials` takes it; n8n encrypts `data` on import. */
@@ -23,7 +26,7 @@ export function createMocks() {
 	// The identity pool trusts JWTs from this identity provider, as a real pool trusts yours.
 	confluent.trustsSubjectToken = (token) => identityProvider.issuedToken(token);
 	confluent.shareTokens.set(RECIPE_SHARE_TOKEN, { redeemed: false });
-	return { confluent, identityProvider };
+	return { confluent, identityProvider, runAi: new RunAiMock(), knetik: new KnetikMock(), c2m: new C2mMock() };
 }
 
 export type Mocks = ReturnType<typeof createMocks>;
@@ -39,13 +42,16 @@ interface Site {
 export const SITES: Record<MockName, Site> = {
 	confluent: { port: 5701, publicUrl: 'https://api.confluent.cloud' },
 	identityProvider: { port: 5702, publicUrl: 'https://idp.example.com' },
+	runAi: { port: 5703, publicUrl: 'https://example.run.ai' },
+	knetik: { port: 5704, publicUrl: 'https://example.sandbox.knetikcloud.com' },
+	c2m: { port: 5705, publicUrl: 'https://api.click2mail.com/v2' },
 };
 
 /**
  * The credentials the example workflows name, filled in for the mocks. Their IDs and names are
  * the ones the example JSON refers to, so importing both links them.
  */
-export function mockCredentials(urls: Record<MockName, string>): CredentialExport[] {
+export function mockCredentials({ mocks, urls }: Pick<RunningMocks, 'mocks' | 'urls'>): CredentialExport[] {
 	return [
 		{
 			id: 'tlConfluentApi01',
@@ -74,6 +80,62 @@ export function mockCredentials(urls: Record<MockName, string>): CredentialExpor
 			name: 'Identity provider client (sandbox)',
 			type: 'httpBasicAuth',
 			data: { user: IDP_CLIENT.id, password: IDP_CLIENT.secret },
+		},
+		{
+			id: 'tlRunAiApi000001',
+			name: 'Run:ai API (sandbox)',
+			type: 'runAiApi',
+			data: {
+				baseUrl: urls.runAi,
+				authentication: 'clientCredentials',
+				clientId: RUNAI_CLIENT.id,
+				clientSecret: RUNAI_CLIENT.secret,
+			},
+		},
+		{
+			id: 'tlKnetikOAuth201',
+			name: 'Knetik Cloud OAuth2 API (sandbox)',
+			type: 'knetikCloudOAuth2Api',
+			data: {
+				baseUrl: urls.knetik,
+				clientId: KNETIK_ADMIN_CLIENT.id,
+				clientSecret: KNETIK_ADMIN_CLIENT.secret,
+				grantType: 'clientCredentials',
+				accessTokenUrl: `${urls.knetik}/oauth/token`,
+				scope: '',
+				authQueryParameters: '',
+				authentication: 'body',
+			},
+		},
+		{
+			id: 'tlKnetikPasswd01',
+			name: 'Knetik Cloud Password OAuth2 API (sandbox)',
+			type: 'knetikCloudPasswordOAuth2Api',
+			data: {
+				baseUrl: urls.knetik,
+				username: KNETIK_ADMIN_USER.username,
+				password: KNETIK_ADMIN_USER.password,
+				clientId: KNETIK_PUBLIC_CLIENT,
+				clientSecret: '',
+			},
+		},
+		{
+			id: 'tlC2mClientKey01',
+			name: 'C2M Client Key API (sandbox)',
+			type: 'c2mClientKeyApi',
+			data: { clientId: C2M_CLIENT.id, clientSecret: C2M_CLIENT.secret, baseUrl: urls.c2m },
+		},
+		{
+			id: 'tlC2mLongTerm001',
+			name: 'C2M Long-Term Token API (sandbox)',
+			type: 'c2mLongTermTokenApi',
+			data: { longTermToken: mocks.c2m.longTermToken(), baseUrl: urls.c2m },
+		},
+		{
+			id: 'tlC2mShortTerm01',
+			name: 'C2M Automatic Short-Term Token API (sandbox)',
+			type: 'c2mShortTermTokenApi',
+			data: { longTermToken: mocks.c2m.longTermToken(), scopes: '', baseUrl: urls.c2m },
 		},
 	];
 }

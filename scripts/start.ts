@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 	await importIntoN8n(
 		env,
 		join(SANDBOX, 'import'),
-		mockCredentials(mocks.urls),
+		mockCredentials(mocks),
 		exampleWorkflows().map((example) => mocks.rewrite(example.json)),
 	);
 

@@ -6,7 +6,7 @@
 import { IDENTITY_POOL_ID, SHARE_TOKEN } from '../mock/confluent.ts';
 import { RECIPE_SHARE_TOKEN } from '../../scripts/mocks.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
-import { itemsOf, jsonOf, ran, startRealN8n, type RealN8n } from './n8n-cli.ts';
+import { itemsOf, jsonOf, ran, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { chainWorkflow, items } from './workflows.ts';
 
 const apiKeyCredential = { confluentCloudApi: { id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' } };
@@ -98,12 +98,11 @@ test(
 	async () => {
 		const execution = await n8n.execute('e2eConfluentFail');
 
-		expect(execution.run.status).toBe('error');
+		const error = stoppedWith(execution);
 		expect(execution.exitCode).not.toBe(0);
 		const [request] = n8n.mocks.mocks.confluent.server
 			.requestsTo('/cdx/v1/shared-tokens:resources')
 			.filter((sent) => (sent.body as { token: string }).token === 'cdx_share_unknown');
-		const error = execution.run.data.resultData.error as unknown as { message: string; description: string; node: { name: string } };
 		expect(error.message).toBe('Confluent Cloud: Shared token not found');
 		expect(error.node.name).toBe('Preview an unknown token');
 		expect(error.description).toContain('HTTP 404');

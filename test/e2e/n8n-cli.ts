@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { IRun, INodeExecutionData, ITaskData } from 'n8n-workflow';
 
-import { mockCredentials, startMocks, type RunningMocks } from '../../scripts/mocks.ts';
+import { mockCredentials, startMocks, type CredentialExport, type RunningMocks } from '../../scripts/mocks.ts';
 import { ensureN8n } from '../../scripts/n8n.ts';
 import {
 	exampleWorkflows,
@@ -66,6 +66,8 @@ export interface Execution {
 
 export interface RealN8n {
 	mocks: RunningMocks;
+	/** The credentials imported, as written before n8n encrypted them. */
+	credentials: CredentialExport[];
 	execute(workflowId: string): Promise<Execution>;
 	/** Imports more workflows (JSON texts, with public addresses) after the examples. */
 	importWorkflows(workflows: string[]): Promise<void>;
@@ -101,11 +103,12 @@ export async function startRealN8n(): Promise<RealN8n> {
 		const results = await importIntoN8n(env, join(dir, 'import'), [], workflows.map(mocks.rewrite));
 		results.forEach((result) => record('import', result));
 	};
+	const credentials = mockCredentials(mocks);
 	try {
 		const results = await importIntoN8n(
 			env,
 			join(dir, 'import'),
-			mockCredentials(mocks.urls),
+			credentials,
 			exampleWorkflows().map((example) => mocks.rewrite(example.json)),
 		);
 		results.forEach((result) => record('import', result));
@@ -116,6 +119,7 @@ export async function startRealN8n(): Promise<RealN8n> {
 
 	return {
 		mocks,
+		credentials,
 		problems,
 		importWorkflows,
 		async execute(workflowId) {
@@ -160,4 +164,13 @@ export function jsonOf(execution: Execution, nodeName: string, output = 0): Arra
 
 export function ran(execution: Execution, nodeName: string): boolean {
 	return nodeName in execution.run.data.resultData.runData;
+}
+
+/** The error a failed execution stopped with, as the editor shows it. */
+export function stoppedWith(execution: Execution): { message: string; description: string; node: { name: string } } {
+	const { error } = execution.run.data.resultData;
+	if (execution.run.status !== 'error' || !error) {
+		throw new Error(`${execution.workflowId} did not fail: ${JSON.stringify(execution.run.data.resultData.runData)}`);
+	}
+	return error as unknown as { message: string; description: string; node: { name: string } };
 }

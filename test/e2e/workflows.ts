@@ -10,6 +10,8 @@ export interface NodeSpec {
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** Runs once, for the first item only. */
+	executeOnce?: boolean;
 }
 
 const PACKAGE_PREFIX = 'n8n-nodes-token-lifecycle.';
@@ -50,6 +52,7 @@ export function chainWorkflow(id: string, name: string, chain: NodeSpec[]): stri
 		parameters: node.parameters,
 		...(node.credentials ? { credentials: node.credentials } : {}),
 		...(node.onError ? { onError: node.onError } : {}),
+		...(node.executeOnce ? { executeOnce: true } : {}),
 	}));
 	const connections = Object.fromEntries(
 		nodes.slice(0, -1).map((node, index) => [
