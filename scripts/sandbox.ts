@@ -14,6 +14,10 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { na
 export const PACKAGE_NAME = pkg.name;
 export const EXAMPLES_DIR = join(ROOT, 'examples');
 
+/** Where `npm start` serves the editor, and the owner account it creates there (local only). */
+export const EDITOR_URL = 'http://localhost:5678';
+export const OWNER = { email: 'owner@sandbox.local', password: 'Sandbox-Owner-1', firstName: 'Sandbox', lastName: 'Owner' };
+
 function npm(args: string[], cwd: string): string {
 	const result = spawnSync('npm', args, { cwd, encoding: 'utf8' });
 	if (result.status !== 0) {
@@ -85,6 +89,7 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		// `n8n execute --rawOutput` prints its result through the logger, at info level.
 		N8N_LOG_LEVEL: 'info',

@@ -11,13 +11,19 @@ import { join } from 'node:path';
 
 import { mockCredentials, startMocks } from './mocks.ts';
 import { ensureN8n, N8N_VERSION, ROOT } from './n8n.ts';
-import { exampleWorkflows, importIntoN8n, installPackage, n8nEnv, packPackage, spawnN8n } from './sandbox.ts';
+import {
+	EDITOR_URL,
+	exampleWorkflows,
+	importIntoN8n,
+	installPackage,
+	n8nEnv,
+	OWNER,
+	packPackage,
+	spawnN8n,
+} from './sandbox.ts';
 
-export const SANDBOX = join(ROOT, '.tmp', 'sandbox');
+const SANDBOX = join(ROOT, '.tmp', 'sandbox');
 const LOG_FILE = join(SANDBOX, 'n8n.log');
-export const EDITOR_URL = 'http://localhost:5678';
-/** The sandbox's owner account; it exists only in this local sandbox. */
-export const OWNER = { email: 'owner@sandbox.local', password: 'Sandbox-Owner-1', firstName: 'Sandbox', lastName: 'Owner' };
 
 function say(line: string): void {
 	process.stdout.write(`${line}\n`);
