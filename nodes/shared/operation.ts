@@ -191,11 +191,8 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					const userError = await toUserError(this, provider, error);
 					if (!this.continueOnFail()) throw userError;
 					return [
-						{
-							json: { error: userError.message, description: userError.description ?? null },
-							error: userError,
-							pairedItem,
-						},
+						// n8n shows the error details from `error`, and itself keeps only the message in `json`.
+						{ json: { error: userError.message }, error: userError, pairedItem },
 					];
 				}
 			},

@@ -71,8 +71,10 @@ class NodeTypes implements INodeTypes {
 }
 
 export interface RunOptions {
-	/** Internal node name, e.g. `confluentCloud`. */
+	/** Internal node name of this package's node, e.g. `confluentCloud`, or a full node type added with addNodeType. */
 	node: string;
+	/** For a node type with several versions; 1 otherwise. */
+	typeVersion?: number;
 	parameters: INodeParameters;
 	credentials?: Record<string, INodeCredentialsDetails>;
 	/** Input items; one empty item by default. */
@@ -107,6 +109,11 @@ export class N8nHarness {
 		);
 	}
 
+	/** Registers a node type from elsewhere under its full name, such as n8n's own HTTP Request node. */
+	addNodeType(fullName: string, type: INodeType): void {
+		this.nodeTypes.add(fullName, type);
+	}
+
 	addCredential(type: string, data: ICredentialDataDecryptedObject): INodeCredentialsDetails {
 		return this.credentials.add(type, data);
 	}
@@ -116,8 +123,8 @@ export class N8nHarness {
 		const node: INode = {
 			id: 'node-under-test',
 			name: nodeName,
-			type: `${PACKAGE}.${options.node}`,
-			typeVersion: 1,
+			type: options.node.includes('.') ? options.node : `${PACKAGE}.${options.node}`,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: options.parameters,
 			credentials: options.credentials,
