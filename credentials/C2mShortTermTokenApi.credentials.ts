@@ -10,7 +10,8 @@ import type {
 import { c2m } from '../nodes/C2m/provider';
 import { baseUrlOf, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
-	expiryOf,
+	expiryAfterSeconds,
+	expiryAtInstant,
 	requestToken,
 	sessionToken,
 	sessionTokenProperty,
@@ -63,7 +64,7 @@ export class C2mShortTermTokenApi implements ICredentialType {
 			return {
 				accessToken: tokenField(body, 'access_token', c2m),
 				// C2M sends both; its own expiry instant comes first.
-				expiresAt: expiryOf({ expiresAt: body.expires_at }) ?? expiryOf({ expiresIn: body.expires_in }),
+				expiresAt: expiryAtInstant(body.expires_at) ?? expiryAfterSeconds(body.expires_in),
 			};
 		});
 	}

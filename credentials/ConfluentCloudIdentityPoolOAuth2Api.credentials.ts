@@ -20,7 +20,7 @@ import {
 } from '../nodes/shared/fields';
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import {
-	expiryOf,
+	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
 	sessionTokenProperty,
@@ -153,7 +153,7 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 			});
 			return {
 				accessToken: tokenField(exchanged, 'access_token', confluentCloud),
-				expiresAt: expiryOf({ expiresIn: exchanged.expires_in }),
+				expiresAt: expiryAfterSeconds(exchanged.expires_in),
 			};
 		});
 	}

@@ -15,7 +15,7 @@ import {
 	CREDENTIAL_BASE_URL,
 } from '../nodes/shared/fields';
 import {
-	expiryOf,
+	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
 	sessionTokenProperty,
@@ -107,7 +107,7 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			// Knetik types expires_in as a string; its own examples send a number.
 			return {
 				accessToken: tokenField(body, 'access_token', knetikCloud),
-				expiresAt: expiryOf({ expiresIn: body.expires_in }),
+				expiresAt: expiryAfterSeconds(body.expires_in),
 			};
 		});
 	}

@@ -11,7 +11,7 @@ import type {
 import { runAi } from '../nodes/RunAi/provider';
 import { baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
-	expiryOf,
+	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
 	sessionTokenProperty,
@@ -110,7 +110,7 @@ export class RunAiApi implements ICredentialType {
 			});
 			return {
 				accessToken: tokenField(body, 'accessToken', runAi),
-				expiresAt: expiryOf({ expiresIn: body.expiresIn }),
+				expiresAt: expiryAfterSeconds(body.expiresIn),
 			};
 		});
 	}

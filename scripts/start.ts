@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 	const userFolder = join(SANDBOX, 'user');
 	installPackage(userFolder, packPackage(join(SANDBOX, 'pack')));
 	const mocks = await startMocks('fixed');
-	const env = n8nEnv(userFolder, { N8N_PORT: '5678', N8N_HOST: 'localhost', });
+	const env = n8nEnv(userFolder, { N8N_PORT: '5678', N8N_HOST: 'localhost' });
 
 	say('Importing credentials and example workflows...');
 	await importIntoN8n(

@@ -1,7 +1,7 @@
 /** The pieces of nodes/shared on their own, where a node test would not reach every case. */
 import { describeHttpFailure, findHttpFailure, redactSecrets } from '../nodes/shared/httpErrors';
 import type { ApiProvider } from '../nodes/shared/provider';
-import { expiryOf, sessionToken, type IssuedToken } from '../nodes/shared/tokens';
+import { expiryAfterSeconds, expiryAtInstant, sessionToken, type IssuedToken } from '../nodes/shared/tokens';
 
 const provider: ApiProvider = {
 	displayName: 'Example',
@@ -66,12 +66,13 @@ test('redactSecrets hides every secret, longest first, and leaves short values a
 	);
 });
 
-test('expiryOf reads seconds as a number or a string, or an ISO instant', () => {
+test('expiry from seconds (a number or a string) or from an ISO instant; nothing from neither', () => {
 	const now = Date.now();
-	expect(expiryOf({ expiresIn: 60 })! - now).toBeGreaterThanOrEqual(59_000);
-	expect(expiryOf({ expiresIn: '60' })! - now).toBeGreaterThanOrEqual(59_000);
-	expect(expiryOf({ expiresAt: '2030-01-01T00:00:00Z' })).toBe(Date.parse('2030-01-01T00:00:00Z'));
-	expect(expiryOf({})).toBeUndefined();
+	expect(expiryAfterSeconds(60)! - now).toBeGreaterThanOrEqual(59_000);
+	expect(expiryAfterSeconds('60')! - now).toBeGreaterThanOrEqual(59_000);
+	for (const missing of [undefined, null, '', 'soon']) expect(expiryAfterSeconds(missing)).toBeUndefined();
+	expect(expiryAtInstant('2030-01-01T00:00:00Z')).toBe(Date.parse('2030-01-01T00:00:00Z'));
+	expect(expiryAtInstant(undefined)).toBeUndefined();
 });
 
 describe('sessionToken', () => {

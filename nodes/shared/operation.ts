@@ -48,8 +48,12 @@ function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Credential fields that hold secrets, by the names this package and n8n's OAuth2 use. */
+/**
+ * Credential fields that hold secrets, by the names this package and n8n's OAuth2 use; a
+ * field naming a kind (`token_type`: "bearer") is not one.
+ */
 const SECRET_FIELD = /secret|password|token|assertion|otp/i;
+const KIND_FIELD = /type$/i;
 
 function secretValuesOf(data: IDataObject | undefined, depth = 0): string[] {
 	if (!data || depth > 1) return [];
@@ -57,7 +61,7 @@ function secretValuesOf(data: IDataObject | undefined, depth = 0): string[] {
 		if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
 			return secretValuesOf(value as IDataObject, depth + 1);
 		}
-		return SECRET_FIELD.test(key) && typeof value === 'string' ? [value] : [];
+		return SECRET_FIELD.test(key) && !KIND_FIELD.test(key) && typeof value === 'string' ? [value] : [];
 	});
 }
 

@@ -33,13 +33,16 @@ export interface IssuedToken {
 	expiresAt?: number;
 }
 
-/** Providers report lifetimes as seconds (sometimes as a string) or as an ISO date. */
-export function expiryOf(lifetime: { expiresIn?: unknown; expiresAt?: unknown }): number | undefined {
-	const seconds = Number(lifetime.expiresIn);
-	if (lifetime.expiresIn !== undefined && lifetime.expiresIn !== '' && Number.isFinite(seconds)) {
-		return Date.now() + seconds * 1000;
-	}
-	const at = typeof lifetime.expiresAt === 'string' ? Date.parse(lifetime.expiresAt) : NaN;
+/** When a token expires (epoch ms), from a lifetime in seconds sent as a number or a string. */
+export function expiryAfterSeconds(seconds: unknown): number | undefined {
+	if (typeof seconds !== 'number' && (typeof seconds !== 'string' || seconds.trim() === '')) return undefined;
+	const value = Number(seconds);
+	return Number.isFinite(value) ? Date.now() + value * 1000 : undefined;
+}
+
+/** When a token expires (epoch ms), from an ISO 8601 instant. */
+export function expiryAtInstant(instant: unknown): number | undefined {
+	const at = typeof instant === 'string' ? Date.parse(instant) : NaN;
 	return Number.isNaN(at) ? undefined : at;
 }
 

@@ -3,19 +3,18 @@ import { z } from 'zod';
 
 import type { ApiProvider } from './provider';
 
-/**
+/*
  * Field rules for validating an item before anything is sent. Each rule names the field as
  * the node panel shows it, so the message tells the user exactly what to fix.
  */
-export function requiredText(label: string) {
-	return z
-		.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` })
-		.refine((value) => value.trim() !== '', `${label} is required`);
-}
 
 /** Text that may be empty: a field the user may leave blank. */
 export function text(label: string) {
 	return z.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` });
+}
+
+export function requiredText(label: string) {
+	return text(label).refine((value) => value.trim() !== '', `${label} is required`);
 }
 
 /** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */
