@@ -10,6 +10,13 @@ import { baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 
 export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';
 
+/** How n8n's HTTP Request node presents calls to Confluent Cloud with either credential. */
+export const CONFLUENT_HTTP_REQUEST_NODE = {
+	name: 'Confluent Cloud',
+	docsUrl: 'https://docs.confluent.io/cloud/current/api.html',
+	apiBaseUrl: CONFLUENT_CLOUD_API_URL,
+};
+
 export class ConfluentCloudApi implements ICredentialType {
 	name = 'confluentCloudApi';
 
@@ -20,11 +27,7 @@ export class ConfluentCloudApi implements ICredentialType {
 	documentationUrl =
 		'https://docs.confluent.io/cloud/current/security/authenticate/workload-identities/service-accounts/api-keys/overview.html';
 
-	httpRequestNode = {
-		name: 'Confluent Cloud',
-		docsUrl: 'https://docs.confluent.io/cloud/current/api.html',
-		apiBaseUrl: CONFLUENT_CLOUD_API_URL,
-	};
+	httpRequestNode = CONFLUENT_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		{

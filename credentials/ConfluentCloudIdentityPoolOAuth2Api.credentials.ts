@@ -26,7 +26,7 @@ import {
 	sessionTokenProperty,
 	tokenField,
 } from '../nodes/shared/tokens';
-import { CONFLUENT_CLOUD_API_URL } from './ConfluentCloudApi.credentials';
+import { CONFLUENT_CLOUD_API_URL, CONFLUENT_HTTP_REQUEST_NODE } from './ConfluentCloudApi.credentials';
 
 const identityProvider = oauth2TokenEndpoint('The identity provider');
 
@@ -45,11 +45,7 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 	documentationUrl =
 		'https://docs.confluent.io/cloud/current/security/authenticate/workload-identities/identity-providers/oauth/access-rest-apis-sts.html';
 
-	httpRequestNode = {
-		name: 'Confluent Cloud',
-		docsUrl: 'https://docs.confluent.io/cloud/current/api.html',
-		apiBaseUrl: CONFLUENT_CLOUD_API_URL,
-	};
+	httpRequestNode = CONFLUENT_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		sessionTokenProperty,
