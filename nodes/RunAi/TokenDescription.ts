@@ -102,6 +102,34 @@ export const tokenOperations: INodeProperties = {
 const sendInBody = (property: string) => ({ send: { type: 'body' as const, property } });
 const sendInQuery = (property: string) => ({ send: { type: 'query' as const, property } });
 
+// Fields that Create and a legacy operation both take; each operation sends them its own way.
+const refreshTokenField: INodeProperties = {
+	displayName: 'Refresh Token',
+	name: 'refreshToken',
+	type: 'string',
+	typeOptions: { password: true },
+	required: true,
+	default: '',
+	description: 'The refresh token an earlier token request returned',
+};
+const authorizationCodeField: INodeProperties = {
+	displayName: 'Authorization Code',
+	name: 'code',
+	type: 'string',
+	typeOptions: { password: true },
+	required: true,
+	default: '',
+	description: 'The code the identity provider returned to the redirect URI',
+};
+const redirectUriField: INodeProperties = {
+	displayName: 'Redirect URI',
+	name: 'redirectUri',
+	type: 'string',
+	required: true,
+	default: '',
+	description: 'The redirect URI used when the code was requested',
+};
+
 export const tokenFields: INodeProperties[] = [
 	// Create
 	{
@@ -159,38 +187,9 @@ export const tokenFields: INodeProperties[] = [
 		displayOptions: showForGrants('client_credentials'),
 		routing: sendInBody('clientSecret'),
 	},
-	{
-		displayName: 'Refresh Token',
-		name: 'refreshToken',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		description: 'The refresh token an earlier token request returned',
-		displayOptions: showForGrants('refresh_token'),
-		routing: sendInBody('refreshToken'),
-	},
-	{
-		displayName: 'Authorization Code',
-		name: 'code',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		description: 'The code the identity provider returned to the redirect URI',
-		displayOptions: showForGrants('exchange_token'),
-		routing: sendInBody('code'),
-	},
-	{
-		displayName: 'Redirect URI',
-		name: 'redirectUri',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The redirect URI used when the code was requested',
-		displayOptions: showForGrants('exchange_token'),
-		routing: sendInBody('redirectUri'),
-	},
+	{ ...refreshTokenField, displayOptions: showForGrants('refresh_token'), routing: sendInBody('refreshToken') },
+	{ ...authorizationCodeField, displayOptions: showForGrants('exchange_token'), routing: sendInBody('code') },
+	{ ...redirectUriField, displayOptions: showForGrants('exchange_token'), routing: sendInBody('redirectUri') },
 	{
 		displayName: 'Username',
 		name: 'username',
@@ -260,27 +259,8 @@ export const tokenFields: INodeProperties[] = [
 	},
 
 	// Exchange Code (Legacy)
-	{
-		displayName: 'Redirect URI',
-		name: 'redirectUri',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The redirect URI used in the authorization flow',
-		displayOptions: showFor('exchangeCode'),
-		routing: sendInQuery('redirect_uri'),
-	},
-	{
-		displayName: 'Authorization Code',
-		name: 'code',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		description: 'The authorization code from the identity provider',
-		displayOptions: showFor('exchangeCode'),
-		routing: sendInQuery('code'),
-	},
+	{ ...redirectUriField, displayOptions: showFor('exchangeCode'), routing: sendInQuery('redirect_uri') },
+	{ ...authorizationCodeField, displayOptions: showFor('exchangeCode'), routing: sendInQuery('code') },
 
 	// Get App Token (Legacy)
 	{
@@ -313,14 +293,5 @@ export const tokenFields: INodeProperties[] = [
 	},
 
 	// Refresh (Legacy)
-	{
-		displayName: 'Refresh Token',
-		name: 'refreshToken',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		displayOptions: showFor('refresh'),
-		routing: sendInQuery('refresh_token'),
-	},
+	{ ...refreshTokenField, displayOptions: showFor('refresh'), routing: sendInQuery('refresh_token') },
 ];
