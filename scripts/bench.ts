@@ -145,6 +145,13 @@ async function main() {
 
 	// Each run starts from a credential of a new Run:ai application, so it has no token yet.
 	const clustersUrl = `${runai.server.url}/api/v1/clusters`;
+	const tokenOfNewRunAiClient = async () => {
+		const client = runai.addClient();
+		const body = await got
+			.post(`${runai.server.url}/api/v1/token`, { json: { grantType: 'client_credentials', clientID: client.id, clientSecret: client.secret } })
+			.json<{ accessToken: string }>();
+		return body.accessToken;
+	};
 	const freshRunAiCredential = () => {
 		const client = runai.addClient();
 		return { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, clientId: client.id, clientSecret: client.secret }) };
@@ -153,20 +160,14 @@ async function main() {
 		[
 			'raw client: token, then calls',
 			async () => {
-				const client = runai.addClient();
-				const { accessToken } = await got
-					.post(`${runai.server.url}/api/v1/token`, { json: { grantType: 'client_credentials', clientID: client.id, clientSecret: client.secret } })
-					.json<{ accessToken: string }>();
+				const accessToken = await tokenOfNewRunAiClient();
 				await Promise.all(items.map(() => got(clustersUrl, { headers: { authorization: `Bearer ${accessToken}` } }).json()));
 			},
 		],
 		[
 			'HTTP Request node, pasted token',
 			async () => {
-				const client = runai.addClient();
-				const { accessToken } = await got
-					.post(`${runai.server.url}/api/v1/token`, { json: { grantType: 'client_credentials', clientID: client.id, clientSecret: client.secret } })
-					.json<{ accessToken: string }>();
+				const accessToken = await tokenOfNewRunAiClient();
 				const pasted = { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken }) };
 				await httpRequest({ method: 'GET', url: clustersUrl, nodeCredentialType: 'runAiApi' }, pasted)();
 			},
