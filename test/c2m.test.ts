@@ -140,6 +140,27 @@ describe('Token: Issue Long-Term', () => {
 	});
 });
 
+describe('a credential the operation does not take', () => {
+	// n8n's editor offers every C2M credential for every operation and preselects the newest.
+	test.each([
+		['issueShortTerm', 'clientKey', 'a Long-Term Token'],
+		['revoke', 'clientKey', 'a Long-Term Token or Automatic Short-Term Token'],
+		['issueLongTerm', 'longTermToken', 'a Client Key or Automatic Short-Term Token'],
+	])('%s with %s is refused before sending, naming the ones that work', async (operation, authentication, choices) => {
+		const error = errorOf(
+			await n8n.run({
+				node: 'c2m',
+				parameters: { resource: 'token', operation, authentication, id: 'tok_lt_any' },
+				credentials: { c2mClientKeyApi: clientKey(), c2mLongTermTokenApi: longTerm() },
+			}),
+		);
+		expect(error.message).toBe(`This operation needs ${choices} credential`);
+		expect(error.description).toContain(`The selected credential is of the kind "${authentication}"`);
+		expect(error.description).toContain('Nothing was sent to C2M.');
+		expect(c2m.server.requests).toHaveLength(0);
+	});
+});
+
 describe('Token: Issue Short-Term', () => {
 	test('trades the long-term token (as Bearer) for a short-term one; no body when no scope is set', async () => {
 		const longToken = c2m.longTermToken();

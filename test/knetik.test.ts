@@ -367,3 +367,16 @@ describe('Knetik Cloud Password OAuth2 credential', () => {
 		expect(await n8n.testCredential(passwordType, passwordCredential())).toEqual({ ok: true });
 	});
 });
+
+describe('Custom API Call, as n8n’s editor offers it in the Resource and Operation lists', () => {
+	test.each([
+		['operation', { resource: 'token', operation: '__CUSTOM_API_CALL__' }],
+		['resource', { resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' }],
+	])('chosen as the %s: points to the HTTP Request node and sends nothing', async (_where, chosen) => {
+		const run = tokens('getAll');
+		const error = errorOf(await n8n.run({ ...run, parameters: { ...run.parameters, ...chosen } }));
+		expect(error.message).toBe('Custom API Call runs in the HTTP Request node');
+		expect(error.description).toContain('set Authentication to Predefined Credential Type');
+		expect(knetik.server.requests).toHaveLength(0);
+	});
+});

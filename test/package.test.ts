@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
-import type { ICredentialType, INodeType } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialType, type INodeType } from 'n8n-workflow';
 
 const root = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -58,6 +58,36 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 				expect(option.description?.length).toBeGreaterThan(20);
 			}
 		}
+	});
+
+	test('shows its Resource and Operation selectors in n8n’s editor', () => {
+		// n8n's editor (nodeTypesUtils.isAuthRelatedParameter) hides every field that a field
+		// choosing the credential depends on; an Authentication field shown per operation would
+		// hide the Operation selector. test/e2e/editor.test.ts checks the real editor.
+		const credentialFields = new Set(
+			(node.description.credentials ?? []).flatMap((credential) => Object.keys(credential.displayOptions?.show ?? {})),
+		);
+		const hidden = node.description.properties
+			.filter((property) => credentialFields.has(property.name))
+			.flatMap((property) => Object.keys(property.displayOptions?.show ?? {}));
+		expect(hidden).toEqual([]);
+	});
+
+	test('names itself after the chosen action in the editor, Custom API Call included', () => {
+		// n8n adds its own nameless "Custom API Call" to any Resource or Operation list that does
+		// not end with one; the editor then renamed the node `__CUSTOM_API_CALL__ token`.
+		const lists = node.description.properties.filter((p) => p.name === 'resource' || p.name === 'operation');
+		for (const list of lists) {
+			expect((list.options as Array<{ name: string }>).at(-1)?.name).toBe('Custom API Call');
+		}
+		for (const resource of new Set(lists.flatMap((list) => (list.displayOptions?.show?.resource as string[]) ?? []))) {
+			const name = (operation: string) =>
+				NodeHelpers.makeNodeName({ resource, operation }, node.description);
+			expect(name('__CUSTOM_API_CALL__')).toBe('Make a custom API call');
+		}
+		expect(NodeHelpers.makeNodeName({ resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' }, node.description)).toBe(
+			'Make a custom API call',
+		);
 	});
 
 	test('lists only credentials the package ships', () => {

@@ -1,7 +1,15 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
-import { tokenFields, tokenOperations } from './TokenDescription';
+import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
+import { authenticationFields, tokenFields, tokenOperations } from './TokenDescription';
+import { c2m } from './provider';
+
+const properties: INodeProperties[] = withCustomApiCall(c2m, [
+	...authenticationFields,
+	tokenResource,
+	tokenOperations,
+	...tokenFields,
+]);
 
 export class C2m implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,7 +18,7 @@ export class C2m implements INodeType {
 		icon: { light: 'file:../../icons/c2m.svg', dark: 'file:../../icons/c2m.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(properties),
 		description: 'Issue, exchange and revoke C2M (Click2Mail API v2) long-term and short-term tokens',
 		defaults: { name: 'C2M' },
 		usableAsTool: true,
@@ -30,10 +38,6 @@ export class C2m implements INodeType {
 			},
 		],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
-		properties: [
-			tokenResource,
-			tokenOperations,
-			...tokenFields,
-		],
+		properties,
 	};
 }

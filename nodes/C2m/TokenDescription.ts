@@ -33,56 +33,6 @@ function longTermRules(context: IExecuteSingleFunctions) {
 	});
 }
 
-export const tokenOperations: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['token'] } },
-	options: [
-		{
-			name: 'Issue Long-Term',
-			value: 'issueLongTerm',
-			action: 'Issue a long term token',
-			description:
-				'Issue (or rotate) a long-lived token for server-to-server use, proven by the client secret, a one-time code, a signed assertion, or a short-term token with tokens:write. Returns the token, its expiry, scopes and token ID.',
-			routing: operationRouting(c2m, {
-				request: { method: 'POST', url: '/auth/tokens/long' },
-				input: longTermRules,
-				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
-			}),
-		},
-		{
-			name: 'Issue Short-Term',
-			value: 'issueShortTerm',
-			action: 'Issue a short term token',
-			description:
-				'Trade the long-term token of the credential for a short-lived access token (about 15 minutes), optionally with narrower scopes',
-			routing: operationRouting(c2m, {
-				request: { method: 'POST', url: '/auth/tokens/short' },
-				input: z.object({ additionalFields: scopesRule }),
-			}),
-		},
-		{
-			name: 'Revoke',
-			value: 'revoke',
-			action: 'Revoke a token',
-			description:
-				'Revoke a long-term or short-term token by its token ID. Revoking a token that is already revoked succeeds again.',
-			routing: operationRouting(c2m, {
-				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
-				input: z.object({ id: pathSegment('Token ID') }),
-				output: {
-					postReceive: [
-						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },
-					],
-				},
-			}),
-		},
-	],
-	default: 'issueLongTerm',
-};
-
 const authenticationOption = {
 	clientKey: {
 		name: 'Client Key',
@@ -103,6 +53,103 @@ const authenticationOption = {
 	},
 };
 
+const OPERATIONS = ['issueLongTerm', 'issueShortTerm', 'revoke'];
+
+/**
+ * Shows a field for one operation with `hide` on the others, not `show` on this one: n8n's
+ * editor hides every field named in the `show` rules of a field that picks the credential
+ * (nodeTypesUtils.isAuthRelatedParameter), which would hide the Operation selector itself.
+ */
+const onlyFor = (operation: string) => ({
+	hide: { operation: OPERATIONS.filter((other) => other !== operation) },
+});
+
+/** Each operation's Authentication field lists the credentials the spec's security section allows for it. */
+const authentication = {
+	issueLongTerm: {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.clientKey, authenticationOption.shortTermToken],
+		default: 'clientKey',
+		description: 'C2M accepts a client key, or a short-term token with the tokens:write scope',
+		displayOptions: onlyFor('issueLongTerm'),
+	},
+	issueShortTerm: {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.longTermToken],
+		default: 'longTermToken',
+		description: 'C2M issues short-term tokens only for a long-term token',
+		displayOptions: onlyFor('issueShortTerm'),
+	},
+	revoke: {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [authenticationOption.longTermToken, authenticationOption.shortTermToken],
+		default: 'longTermToken',
+		description: 'C2M accepts a long-term or a short-term token with the tokens:revoke scope',
+		displayOptions: onlyFor('revoke'),
+	},
+} satisfies Record<string, INodeProperties>;
+
+export const authenticationFields: INodeProperties[] = Object.values(authentication);
+
+export const tokenOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['token'] } },
+	options: [
+		{
+			name: 'Issue Long-Term Token',
+			value: 'issueLongTerm',
+			action: 'Issue a long term token',
+			description:
+				'Issue (or rotate) a long-lived token for server-to-server use, proven by the client secret, a one-time code, a signed assertion, or a short-term token with tokens:write. Returns the token, its expiry, scopes and token ID.',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: '/auth/tokens/long' },
+				authentication: authentication.issueLongTerm,
+				input: longTermRules,
+				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
+			}),
+		},
+		{
+			name: 'Issue Short-Term Token',
+			value: 'issueShortTerm',
+			action: 'Issue a short term token',
+			description:
+				'Trade the long-term token of the credential for a short-lived access token (about 15 minutes), optionally with narrower scopes',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: '/auth/tokens/short' },
+				authentication: authentication.issueShortTerm,
+				input: z.object({ additionalFields: scopesRule }),
+			}),
+		},
+		{
+			name: 'Revoke',
+			value: 'revoke',
+			action: 'Revoke a token',
+			description:
+				'Revoke a long-term or short-term token by its token ID. Revoking a token that is already revoked succeeds again.',
+			routing: operationRouting(c2m, {
+				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
+				authentication: authentication.revoke,
+				input: z.object({ id: pathSegment('Token ID') }),
+				output: {
+					postReceive: [
+						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },
+					],
+				},
+			}),
+		},
+	],
+	default: 'issueLongTerm',
+};
+
 const scopesField: INodeProperties = {
 	displayName: 'Scopes',
 	name: 'scopes',
@@ -114,35 +161,6 @@ const scopesField: INodeProperties = {
 };
 
 export const tokenFields: INodeProperties[] = [
-	// Which credential each operation accepts is what the spec's security section lists.
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [authenticationOption.clientKey, authenticationOption.shortTermToken],
-		default: 'clientKey',
-		description: 'C2M accepts a client key, or a short-term token with the tokens:write scope',
-		displayOptions: showFor('issueLongTerm'),
-	},
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [authenticationOption.longTermToken],
-		default: 'longTermToken',
-		description: 'C2M issues short-term tokens only for a long-term token',
-		displayOptions: showFor('issueShortTerm'),
-	},
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [authenticationOption.longTermToken, authenticationOption.shortTermToken],
-		default: 'longTermToken',
-		description: 'C2M accepts a long-term or a short-term token with the tokens:revoke scope',
-		displayOptions: showFor('revoke'),
-	},
-
 	// Issue Long-Term
 	{
 		displayName: 'Grant Type',

@@ -1,8 +1,27 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { JSON_API_REQUEST_DEFAULTS } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, withCustomApiCall } from '../shared/fields';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
 import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
+import { confluentCloud } from './provider';
+
+const properties: INodeProperties[] = withCustomApiCall(confluentCloud, [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'OAuth Token', value: 'oauthToken' },
+			{ name: 'Shared Token', value: 'sharedToken' },
+		],
+		default: 'sharedToken',
+	},
+	sharedTokenOperations,
+	...sharedTokenFields,
+	oauthTokenOperations,
+	...oauthTokenFields,
+]);
 
 export class ConfluentCloud implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +30,7 @@ export class ConfluentCloud implements INodeType {
 		icon: { light: 'file:../../icons/confluent.svg', dark: 'file:../../icons/confluent.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(properties),
 		description:
 			'Validate and redeem Confluent Stream Sharing tokens, and exchange identity provider tokens for Confluent Cloud access tokens',
 		defaults: { name: 'Confluent Cloud' },
@@ -28,22 +47,6 @@ export class ConfluentCloud implements INodeType {
 			},
 		],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'OAuth Token', value: 'oauthToken' },
-					{ name: 'Shared Token', value: 'sharedToken' },
-				],
-				default: 'sharedToken',
-			},
-			sharedTokenOperations,
-			...sharedTokenFields,
-			oauthTokenOperations,
-			...oauthTokenFields,
-		],
+		properties,
 	};
 }

@@ -1,7 +1,32 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
 import { tokenFields, tokenOperations } from './TokenDescription';
+import { knetikCloud } from './provider';
+
+const properties: INodeProperties[] = withCustomApiCall(knetikCloud, [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{
+				name: 'OAuth2 Client Credentials',
+				value: 'clientCredentials',
+				description: 'An admin client ID and secret',
+			},
+			{
+				name: 'OAuth2 Password',
+				value: 'password',
+				description: 'An admin user’s username and password',
+			},
+		],
+		default: 'clientCredentials',
+	},
+	tokenResource,
+	tokenOperations,
+	...tokenFields,
+]);
 
 export class KnetikCloud implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,7 +35,7 @@ export class KnetikCloud implements INodeType {
 		icon: { light: 'file:../../icons/knetik.svg', dark: 'file:../../icons/knetik.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(properties),
 		description: 'List, read and delete the OAuth tokens Knetik Cloud has stored (admin)',
 		defaults: { name: 'Knetik Cloud' },
 		usableAsTool: true,
@@ -30,28 +55,6 @@ export class KnetikCloud implements INodeType {
 			},
 		],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
-		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{
-						name: 'OAuth2 Client Credentials',
-						value: 'clientCredentials',
-						description: 'An admin client ID and secret',
-					},
-					{
-						name: 'OAuth2 Password',
-						value: 'password',
-						description: 'An admin user’s username and password',
-					},
-				],
-				default: 'clientCredentials',
-			},
-			tokenResource,
-			tokenOperations,
-			...tokenFields,
-		],
+		properties,
 	};
 }

@@ -1,7 +1,14 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
 import { tokenFields, tokenOperations } from './TokenDescription';
+import { runAi } from './provider';
+
+const properties: INodeProperties[] = withCustomApiCall(runAi, [
+	tokenResource,
+	tokenOperations,
+	...tokenFields,
+]);
 
 export class RunAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,7 +17,7 @@ export class RunAi implements INodeType {
 		icon: { light: 'file:../../icons/runai.svg', dark: 'file:../../icons/runai.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: actionSubtitle(properties),
 		description: 'Create and refresh NVIDIA Run:ai access tokens with every grant type Run:ai supports',
 		defaults: { name: 'Run:ai' },
 		usableAsTool: true,
@@ -20,10 +27,6 @@ export class RunAi implements INodeType {
 		// on every call, the token endpoints included.
 		credentials: [{ name: 'runAiApi', required: true }],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
-		properties: [
-			tokenResource,
-			tokenOperations,
-			...tokenFields,
-		],
+		properties,
 	};
 }

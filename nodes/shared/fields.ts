@@ -2,12 +2,17 @@ import type {
 	IAuthenticateGeneric,
 	IDisplayOptions,
 	IExecuteSingleFunctions,
+	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiProvider } from './provider';
 import { SESSION_TOKEN } from './tokens';
 
 /** The `baseUrl` field every credential of this package has. */
@@ -56,6 +61,23 @@ export const tokenResource: INodeProperties = {
 	default: 'token',
 };
 
+/**
+ * The node's canvas subtitle: the action of the selected operation ("Issue a long-term token"),
+ * as the nodes panel lists it, rather than raw values such as `issueLongTerm: token`.
+ */
+export function actionSubtitle(properties: INodeProperties[]): string {
+	const actions: Record<string, string> = {};
+	for (const property of properties) {
+		if (property.name !== 'operation') continue;
+		for (const resource of (property.displayOptions?.show?.resource ?? []) as string[]) {
+			for (const option of (property.options ?? []) as INodePropertyOptions[]) {
+				if (option.action) actions[`${resource}:${String(option.value)}`] = option.action;
+			}
+		}
+	}
+	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] ?? "" }}`;
+}
+
 /** displayOptions that show a field for one operation of a resource, and any further conditions. */
 export function showForOperation(
 	resource: string,
@@ -95,4 +117,57 @@ export function fieldFromHeader(field: string, header: string): PostReceiveActio
 				: item,
 		);
 	};
+}
+
+/** The option value n8n's editor treats as "Custom API Call" (it then points to the HTTP Request node). */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
+	return {
+		name: 'Custom API Call',
+		value: CUSTOM_API_CALL,
+		action: 'Make a custom API call',
+		description: `Call any other ${provider.displayName} endpoint from n8n's HTTP Request node, with this node's credential`,
+		routing: {
+			send: {
+				preSend: [
+					async function (this: IExecuteSingleFunctions): Promise<IHttpRequestOptions> {
+						throw new NodeOperationError(this.getNode(), 'Custom API Call runs in the HTTP Request node', {
+							itemIndex: this.getItemIndex(),
+							description: `Add an HTTP Request node, set Authentication to Predefined Credential Type and choose this node's ${provider.displayName} credential: it sends the credential's token for you. Nothing was sent to ${provider.displayName}.`,
+						});
+					},
+				],
+			},
+		},
+	};
+}
+
+/**
+ * Adds "Custom API Call" to every Resource and Operation list, as n8n itself does for nodes
+ * whose credentials work in the HTTP Request node, but as an option the editor names and runs
+ * sensibly. n8n adds its own only when a list does not end with one; its option has no action,
+ * so the editor renamed the node `__CUSTOM_API_CALL__ token`, and a run sent `GET /` to the API.
+ */
+export function withCustomApiCall(provider: ApiProvider, properties: INodeProperties[]): INodeProperties[] {
+	const custom = customApiCallOption(provider);
+	const withCustom = properties.map((property) =>
+		property.name === 'resource' || property.name === 'operation'
+			? { ...property, options: [...(property.options ?? []), custom] }
+			: property,
+	);
+	// With Custom API Call as the resource, an Operation list that names it too, so that the
+	// editor's node name and the run both know what was chosen.
+	const customOperation: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [CUSTOM_API_CALL] } },
+		options: [custom],
+		default: CUSTOM_API_CALL,
+	};
+	const resourceAt = withCustom.findIndex((property) => property.name === 'resource');
+	withCustom.splice(resourceAt + 1, 0, customOperation);
+	return withCustom;
 }

@@ -6,6 +6,8 @@ import {
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
 	type JsonObject,
@@ -38,6 +40,11 @@ export interface OperationSpec {
 	fetch?: ItemFetcher;
 	/** Credential type the operation cannot work without, where the node does not require one. */
 	requiredCredential?: { name: string; displayName: string };
+	/**
+	 * The Authentication field this operation shows, where the node has one per operation
+	 * listing the credentials that operation accepts.
+	 */
+	authentication?: INodeProperties;
 }
 
 const sendOnce: ItemFetcher = async function (requestData) {
@@ -156,6 +163,26 @@ async function toUserError(
 }
 
 /**
+ * n8n's editor lists every credential type of a node whose Authentication field picks the
+ * credential, whatever the operation, and preselects the newest credential; a credential kind
+ * this operation does not take must be refused before it is sent.
+ */
+function assertAuthenticationFits(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	field: INodeProperties,
+): void {
+	const value = context.getNodeParameter(field.name, null);
+	const accepted = (field.options ?? []) as INodePropertyOptions[];
+	if (accepted.some((option) => option.value === value)) return;
+	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
+	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
+		itemIndex: context.getItemIndex(),
+		description: `The selected credential is of the kind "${String(value)}" (${field.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
+	});
+}
+
+/**
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
@@ -184,6 +211,9 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 								description: `This operation calls ${provider.displayName} with a ${credential.displayName} credential, and none is selected. Nothing was sent.`,
 							},
 						);
+					}
+					if (spec.authentication) {
+						assertAuthenticationFits(this, provider, spec.authentication);
 					}
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
