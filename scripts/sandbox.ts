@@ -3,12 +3,12 @@
  * it, and the CLI calls that fill it: shared by the end-to-end tests and `npm start`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 
-import type { CredentialExport } from './mocks.ts';
-import { N8N_BIN, ROOT } from './n8n.ts';
+import { mockCredentials, startMocks, type CredentialExport, type RunningMocks } from './mocks.ts';
+import { ensureN8n, N8N_BIN, ROOT } from './n8n.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 export const PACKAGE_NAME = pkg.name;
@@ -183,4 +183,91 @@ export async function importIntoN8n(
 		await runN8nOrThrow(['import:credentials', `--input=${credentialsFile}`], env),
 		await runN8nOrThrow(['import:workflow', `--input=${workflowsFile}`], env),
 	];
+}
+
+async function waitUntilReady(url: string, n8nExited: () => boolean, logFile: string): Promise<void> {
+	for (let attempt = 0; attempt < 240; attempt++) {
+		if (n8nExited()) throw new Error(`n8n stopped while starting; its log is in ${logFile}`);
+		const ready = await fetch(`${url}/healthz/readiness`).then(
+			(response) => response.ok,
+			() => false,
+		);
+		if (ready) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not answer on ${url} within 2 minutes`);
+}
+
+/** Creates the owner account through the endpoint the editor's first-run setup form calls. */
+async function setUpOwner(url: string): Promise<void> {
+	const response = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (!response.ok) throw new Error(`Could not create the owner account: HTTP ${response.status} ${await response.text()}`);
+}
+
+export interface Sandbox {
+	/** Where the editor answers. */
+	url: string;
+	mocks: RunningMocks;
+	logFile: string;
+	/** Resolves when n8n has exited, with whether it was asked to. */
+	exited: Promise<boolean>;
+	/** Stops n8n and the mock APIs. */
+	stop(): Promise<void>;
+}
+
+/**
+ * A real n8n with this package installed the way the Community Nodes panel installs it, every
+ * API mocked on loopback, credentials of every type and the example workflows imported, and an
+ * owner account: what `npm start` serves and what the editor test drives. The folder is made
+ * anew; the package must be built.
+ */
+export async function startSandbox(options: { folder: string; port: number; mockPorts: 'fixed' | 'free'; say?: (line: string) => void }): Promise<Sandbox> {
+	const say = options.say ?? (() => undefined);
+	ensureN8n(say);
+	rmSync(options.folder, { recursive: true, force: true });
+	const userFolder = join(options.folder, 'user');
+	installPackage(userFolder, packPackage(join(options.folder, 'pack')));
+	const mocks = await startMocks(options.mockPorts);
+	const url = `http://localhost:${options.port}`;
+	const env = n8nEnv(userFolder, { N8N_PORT: String(options.port), N8N_HOST: 'localhost' });
+
+	say('Importing credentials and example workflows...');
+	await importIntoN8n(
+		env,
+		join(options.folder, 'import'),
+		mockCredentials(mocks),
+		exampleWorkflows().map((example) => mocks.rewrite(example.json)),
+	);
+
+	// n8n's own log goes to a file: offline, it logs every failed call to n8n.io at length.
+	const logFile = join(options.folder, 'n8n.log');
+	const log = createWriteStream(logFile);
+	const n8n = await spawnN8n(['start'], env);
+	n8n.stdout?.pipe(log);
+	n8n.stderr?.pipe(log);
+	let stopping = false;
+	let hasExited = false;
+	const exited = new Promise<boolean>((resolve) => {
+		n8n.on('exit', () => {
+			hasExited = true;
+			void mocks.stop().then(() => resolve(stopping));
+		});
+	});
+	const stop = async () => {
+		stopping = true;
+		if (!hasExited) n8n.kill('SIGTERM');
+		await exited;
+	};
+	try {
+		await waitUntilReady(url, () => hasExited, logFile);
+		await setUpOwner(url);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { url, mocks, logFile, exited, stop };
 }
