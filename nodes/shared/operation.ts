@@ -5,6 +5,7 @@ import {
 	type IDataObject,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
+	type IHttpRequestMethods,
 	type INodeExecutionData,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
@@ -13,6 +14,7 @@ import {
 
 import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
 import { TokenRequestError } from './tokens';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -43,6 +45,56 @@ export interface OperationSpec {
 const sendOnce: ItemFetcher = async function (requestData) {
 	return await this.makeRoutingRequest(requestData);
 };
+
+/**
+ * n8n's makeRoutingRequest with redirects decided by redirects.ts: n8n itself follows none, a
+ * same-origin redirect is sent again from here, and one to another origin fails before
+ * anything (header, body, query) is sent there.
+ */
+function withSameOriginRedirects(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+): IExecutePaginationFunctions['makeRoutingRequest'] {
+	return async (requestData: RequestData) => {
+		let current: RequestData = {
+			...requestData,
+			options: {
+				...requestData.options,
+				disableFollowRedirect: true,
+				sendCredentialsOnCrossOriginRedirect: false,
+			},
+		};
+		for (let hop = 0; ; hop++) {
+			const outcome = await context.makeRoutingRequest(current).then(
+				(items) => ({ items }),
+				(error: unknown) => ({ error }),
+			);
+			if ('items' in outcome) return outcome.items;
+			const failure = findHttpFailure(outcome.error);
+			const next =
+				failure &&
+				sameOriginRedirect(
+					provider.displayName,
+					requestUrlOf(current.options),
+					current.options.method ?? 'GET',
+					failure,
+					hop,
+				);
+			if (!next) throw outcome.error;
+			current = {
+				...current,
+				options: {
+					...current.options,
+					url: next.url,
+					// The new address carries its own query.
+					qs: {},
+					method: next.method as IHttpRequestMethods,
+					body: next.keepBody ? current.options.body : undefined,
+				},
+			};
+		}
+	};
+}
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
@@ -119,9 +171,10 @@ async function toUserError(
 
 	const failure = findHttpFailure(error);
 	const causes = causeChain(error);
-	const tokenError = causes.find((cause) => cause instanceof TokenRequestError) as
-		| TokenRequestError
-		| undefined;
+	// Errors of this package's own making carry their message and description ready to show.
+	const tokenError = causes.find(
+		(cause) => cause instanceof TokenRequestError || cause instanceof RedirectRefusedError,
+	) as TokenRequestError | RedirectRefusedError | undefined;
 	// n8n's own OAuth2 credentials fail with the token endpoint's RFC 6749 body, not a response.
 	const refusedGrant = causes
 		.map((cause) => (cause as { body?: unknown })?.body)
@@ -189,7 +242,10 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
 					}
-					const items = await fetch.call(this, requestData);
+					const sender = Object.create(this, {
+						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
+					}) as IExecutePaginationFunctions;
+					const items = await fetch.call(sender, requestData);
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
 					const userError = await toUserError(this, provider, error);

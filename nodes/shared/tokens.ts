@@ -10,6 +10,7 @@ import type {
 
 import { describeHttpFailure } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -46,29 +47,75 @@ export function expiryAtInstant(instant: unknown): number | undefined {
 	return Number.isNaN(at) ? undefined : at;
 }
 
+/** The same-origin hop a token response asks for, or the error that refuses it. */
+function redirectOrRefusal(
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	response: IN8nHttpFullResponse,
+	hop: number,
+): RedirectHop | TokenRequestError | undefined {
+	try {
+		return sameOriginRedirect(
+			provider.displayName,
+			request.url,
+			request.method ?? 'GET',
+			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
+			hop,
+		);
+	} catch (error) {
+		const refused = error as RedirectRefusedError;
+		return new TokenRequestError(
+			`The credential could not get an access token: ${refused.message}`,
+			refused.description,
+		);
+	}
+}
+
 /**
  * Sends a token request from a credential's preAuthentication and returns the JSON body.
  * Failures become TokenRequestErrors carrying the provider's own message; the request
- * itself (which holds the secrets) never appears in them.
+ * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
+ * (see redirects.ts): a token endpoint that points to another origin is an error, so the
+ * secrets in the request never go there and no token from there is used.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
 ): Promise<IDataObject> {
-	const outcome = await helper.helpers
-		.httpRequest({ json: true, ...request, returnFullResponse: true, ignoreHttpStatusErrors: true })
-		.then(
-			(response: IN8nHttpFullResponse) => ({ response }),
-			(error: Error) => ({ error }),
-		);
-	if ('error' in outcome) {
-		throw new TokenRequestError(
-			`The credential could not reach ${provider.displayName} to get an access token`,
-			`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
-		);
+	let current: IHttpRequestOptions = request;
+	let response: IN8nHttpFullResponse;
+	for (let hop = 0; ; hop++) {
+		const outcome = await helper.helpers
+			.httpRequest({
+				json: true,
+				...current,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				sendCredentialsOnCrossOriginRedirect: false,
+			})
+			.then(
+				(answer: IN8nHttpFullResponse) => ({ answer }),
+				(error: Error) => ({ error }),
+			);
+		if ('error' in outcome) {
+			throw new TokenRequestError(
+				`The credential could not reach ${provider.displayName} to get an access token`,
+				`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+			);
+		}
+		response = outcome.answer;
+		const next = redirectOrRefusal(provider, current, response, hop);
+		if (next instanceof TokenRequestError) throw next;
+		if (!next) break;
+		current = {
+			...current,
+			url: next.url,
+			method: next.method as IHttpRequestOptions['method'],
+			body: next.keepBody ? current.body : undefined,
+		};
 	}
-	const { response } = outcome;
 	if (response.statusCode >= 400) {
 		const { message, description } = describeHttpFailure(provider, {
 			status: response.statusCode,

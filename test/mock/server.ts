@@ -126,6 +126,11 @@ export class MockServer {
 		this.faults.push({ status, body: this.options.errorBody(status, message, code) });
 	}
 
+	/** The next request is answered with a redirect (a moved API, or a hostile one) instead of its normal answer. */
+	redirectNext(status: number, location: string): void {
+		this.faults.push({ status, headers: { location } });
+	}
+
 	error(status: number, message: string, code: string, headers?: Record<string, string>): MockResponse {
 		return { status, body: this.options.errorBody(status, message, code), headers };
 	}
