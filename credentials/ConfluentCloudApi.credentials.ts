@@ -1,12 +1,11 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 
 export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';
 
@@ -55,12 +54,9 @@ export class ConfluentCloudApi implements ICredentialType {
 		}),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: { username: '={{ $credentials.apiKey }}', password: '={{ $credentials.apiSecret }}' },
-		},
-	};
+	authenticate = authenticateWith((credentials) => ({
+		auth: { username: String(credentials.apiKey ?? ''), password: String(credentials.apiSecret ?? '') },
+	}));
 
 	// Listing one environment is the cheapest read any Cloud API key may make.
 	test: ICredentialTestRequest = {

@@ -31,6 +31,40 @@ export const KNETIK_TOKENS_TEST: ICredentialTestRequest = {
 };
 
 /**
+ * A Knetik token from `<base URL>/oauth/token` (form body, as Knetik reads it), kept in the
+ * credential and shared by all items until Knetik answers 401.
+ *
+ * @param grant the grant's own fields; the client ID and secret are added from the credential
+ */
+export async function knetikSessionToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	kind: string,
+	grant: Record<string, string>,
+) {
+	const baseUrl = baseUrlOf(credentials);
+	const { clientId, clientSecret } = credentials as Record<string, string>;
+	const identity = [kind, baseUrl, clientId, clientSecret, grant];
+	return await sessionToken(credentials, identity, async () => {
+		const body = await requestToken(helper, knetikCloud, {
+			method: 'POST',
+			url: `${baseUrl}/oauth/token`,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: {
+				...grant,
+				client_id: clientId,
+				...(clientSecret ? { client_secret: clientSecret } : {}),
+			},
+		});
+		// Knetik types expires_in as a string; its own examples send a number.
+		return {
+			accessToken: tokenField(body, 'access_token', knetikCloud),
+			expiresAt: expiryAfterSeconds(body.expires_in),
+		};
+	});
+}
+
+/**
  * Knetik's resource-owner password grant, which n8n's OAuth2 credential does not offer: the
  * credential posts the form to `<base URL>/oauth/token` itself, keeps the token until Knetik
  * answers 401, then fetches a new one.
@@ -88,28 +122,8 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const baseUrl = baseUrlOf(credentials);
-		const { username, password, clientId, clientSecret } = credentials as Record<string, string>;
-		const identity = ['knetikPassword', baseUrl, clientId, clientSecret, username, password];
-		return await sessionToken(credentials, identity, async () => {
-			const body = await requestToken(this, knetikCloud, {
-				method: 'POST',
-				url: `${baseUrl}/oauth/token`,
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: {
-					grant_type: 'password',
-					client_id: clientId,
-					username,
-					password,
-					...(clientSecret ? { client_secret: clientSecret } : {}),
-				},
-			});
-			// Knetik types expires_in as a string; its own examples send a number.
-			return {
-				accessToken: tokenField(body, 'access_token', knetikCloud),
-				expiresAt: expiryAfterSeconds(body.expires_in),
-			};
-		});
+		const { username, password } = credentials as Record<string, string>;
+		return await knetikSessionToken(this, credentials, 'knetikPassword', { grant_type: 'password', username, password });
 	}
 
 	authenticate = bearerAuthentication();

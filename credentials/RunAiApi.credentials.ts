@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
@@ -9,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runAi } from '../nodes/RunAi/provider';
-import { baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
 	expiryAfterSeconds,
 	requestToken,
@@ -115,15 +114,13 @@ export class RunAiApi implements ICredentialType {
 		});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization:
-					'={{ "Bearer " + ($credentials.authentication === "accessToken" ? $credentials.accessToken : $credentials.sessionToken) }}',
-			},
+	authenticate = authenticateWith((credentials) => ({
+		headers: {
+			Authorization: `Bearer ${String(
+				(credentials.authentication === 'accessToken' ? credentials.accessToken : credentials.sessionToken) ?? '',
+			)}`,
 		},
-	};
+	}));
 
 	// Listing clusters is a read any Run:ai application may make (runapy ClustersApi.get_clusters).
 	test: ICredentialTestRequest = {

@@ -19,7 +19,6 @@ import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import { oAuth2Api } from './harness/oAuth2Api.ts';
 import { C2mMock } from './mock/c2m.ts';
 import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
 import { IdentityProviderMock } from './mock/identityProvider.ts';
@@ -57,7 +56,6 @@ beforeEach(() => {
 			new ConfluentCloudApi(),
 			new ConfluentCloudIdentityPoolOAuth2Api(),
 			new RunAiApi(),
-			oAuth2Api,
 			new KnetikCloudOAuth2Api(),
 			new KnetikCloudPasswordOAuth2Api(),
 			new C2mClientKeyApi(),
@@ -227,6 +225,17 @@ describe.each([302, 307])('a credential’s token endpoint answering %i towards 
 			`${knetik.server.url}/auth/tokens`,
 		);
 		expectRefusedTokenRedirect(result, [user.password]);
+	});
+
+	test('Knetik Cloud client credentials : the client secret does not go there', async () => {
+		const client = knetik.addAdminClient();
+		knetik.server.redirectNext(status, elsewhere('/oauth/token'));
+		const result = await sendWith(
+			'knetikCloudOAuth2Api',
+			{ baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret },
+			`${knetik.server.url}/auth/tokens`,
+		);
+		expectRefusedTokenRedirect(result, [client.secret]);
 	});
 
 	test('C2M automatic short-term token: the long-term token does not go there', async () => {

@@ -1,6 +1,7 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	IDisplayOptions,
+	IHttpRequestOptions,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
@@ -65,12 +66,40 @@ export function showForOperation(
 	return { show: { resource: [resource], operation: [operation], ...conditions } };
 }
 
-/** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
-export function bearerAuthentication(field = SESSION_TOKEN): IAuthenticateGeneric {
-	return {
-		type: 'generic',
-		properties: { headers: { Authorization: `={{ "Bearer " + $credentials.${field} }}` } },
+/** What a credential adds to each request. */
+export interface CredentialParts {
+	headers?: Record<string, string>;
+	auth?: { username: string; password: string };
+}
+
+type Authenticate = (
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+) => Promise<IHttpRequestOptions>;
+
+/**
+ * A credential's `authenticate`: adds its header or Basic auth to a request, and asks n8n not
+ * to carry them to another origin if it follows a redirect. The nodes follow no redirect by
+ * n8n (see redirects.ts); this matters in n8n's HTTP Request node, which follows redirects and
+ * by default keeps Authorization across origins.
+ */
+export function authenticateWith(partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts): Authenticate {
+	return async (credentials, requestOptions) => {
+		const parts = partsOf(credentials);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, ...parts.headers },
+			...(parts.auth ? { auth: parts.auth } : {}),
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
 	};
+}
+
+/** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
+export function bearerAuthentication(field = SESSION_TOKEN): Authenticate {
+	return authenticateWith((credentials) => ({
+		headers: { Authorization: `Bearer ${String(credentials[field] ?? '')}` },
+	}));
 }
 
 /**
