@@ -7,13 +7,17 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication } from '../nodes/shared/fields';
+import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/fields';
 import { sessionTokenProperty } from '../nodes/shared/tokens';
 import {
 	KNETIK_BASE_URL_HINT,
 	KNETIK_TOKENS_TEST,
+	knetikIdentity,
 	knetikSessionToken,
+	type KnetikGrant,
 } from './KnetikCloudPasswordOAuth2Api.credentials';
+
+const clientCredentialsGrant: KnetikGrant = () => ({ grant_type: 'client_credentials' });
 
 /**
  * Knetik's client credentials grant. The credential fetches the token from
@@ -58,10 +62,10 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await knetikSessionToken(this, credentials, 'knetikClientCredentials', { grant_type: 'client_credentials' });
+		return await knetikSessionToken(this, credentials, clientCredentialsGrant);
 	}
 
-	authenticate = bearerAuthentication();
+	authenticate = sessionBearerAuthentication(knetikIdentity(clientCredentialsGrant));
 
 	test: ICredentialTestRequest = KNETIK_TOKENS_TEST;
 }

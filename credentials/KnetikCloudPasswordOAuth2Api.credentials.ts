@@ -11,8 +11,8 @@ import { knetikCloud } from '../nodes/KnetikCloud/provider';
 import {
 	baseUrlOf,
 	baseUrlProperty,
-	bearerAuthentication,
 	CREDENTIAL_BASE_URL,
+	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
 import {
 	expiryAfterSeconds,
@@ -30,28 +30,38 @@ export const KNETIK_TOKENS_TEST: ICredentialTestRequest = {
 	request: { baseURL: CREDENTIAL_BASE_URL, url: '/auth/tokens', qs: { size: 1 } },
 };
 
+/** The fields of a Knetik grant; the client ID and secret are added from the credential. */
+export type KnetikGrant = (credentials: ICredentialDataDecryptedObject) => Record<string, string>;
+
+/** The values that decide which Knetik token a credential gets; its token is bound to them. */
+export function knetikIdentity(grant: KnetikGrant) {
+	return (credentials: ICredentialDataDecryptedObject): unknown[] => [
+		'knetik',
+		baseUrlOf(credentials),
+		credentials.clientId,
+		credentials.clientSecret,
+		grant(credentials),
+	];
+}
+
 /**
  * A Knetik token from `<base URL>/oauth/token` (form body, as Knetik reads it), kept in the
  * credential and shared by all items until Knetik answers 401.
- *
- * @param grant the grant's own fields; the client ID and secret are added from the credential
  */
 export async function knetikSessionToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
-	kind: string,
-	grant: Record<string, string>,
+	grant: KnetikGrant,
 ) {
 	const baseUrl = baseUrlOf(credentials);
 	const { clientId, clientSecret } = credentials as Record<string, string>;
-	const identity = [kind, baseUrl, clientId, clientSecret, grant];
-	return await sessionToken(credentials, identity, async () => {
+	return await sessionToken(credentials, knetikIdentity(grant)(credentials), async () => {
 		const body = await requestToken(helper, knetikCloud, {
 			method: 'POST',
 			url: `${baseUrl}/oauth/token`,
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: {
-				...grant,
+				...grant(credentials),
 				client_id: clientId,
 				...(clientSecret ? { client_secret: clientSecret } : {}),
 			},
@@ -63,6 +73,12 @@ export async function knetikSessionToken(
 		};
 	});
 }
+
+const passwordGrant: KnetikGrant = (credentials) => ({
+	grant_type: 'password',
+	username: String(credentials.username ?? ''),
+	password: String(credentials.password ?? ''),
+});
 
 /**
  * Knetik's resource-owner password grant, which n8n's OAuth2 credential does not offer: the
@@ -122,11 +138,10 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const { username, password } = credentials as Record<string, string>;
-		return await knetikSessionToken(this, credentials, 'knetikPassword', { grant_type: 'password', username, password });
+		return await knetikSessionToken(this, credentials, passwordGrant);
 	}
 
-	authenticate = bearerAuthentication();
+	authenticate = sessionBearerAuthentication(knetikIdentity(passwordGrant));
 
 	test: ICredentialTestRequest = KNETIK_TOKENS_TEST;
 }

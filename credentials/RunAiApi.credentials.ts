@@ -10,6 +10,7 @@ import type {
 import { runAi } from '../nodes/RunAi/provider';
 import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import {
+	boundSessionToken,
 	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
@@ -18,6 +19,11 @@ import {
 } from '../nodes/shared/tokens';
 
 const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };
+
+/** The values that decide which token the credential gets; its token is bound to them. */
+function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
+	return ['runAi', baseUrlOf(credentials), credentials.clientId, credentials.clientSecret];
+}
 
 /**
  * Run:ai sends every API call with `Authorization: Bearer`. The token is either pasted by the
@@ -96,8 +102,7 @@ export class RunAiApi implements ICredentialType {
 		// A pasted token is used as it is; there is nothing to fetch.
 		if (credentials.authentication === 'accessToken') return {};
 		const baseUrl = baseUrlOf(credentials);
-		const identity = ['runAi', baseUrl, credentials.clientId, credentials.clientSecret];
-		return await sessionToken(credentials, identity, async () => {
+		return await sessionToken(credentials, identityOf(credentials), async () => {
 			const body = await requestToken(this, runAi, {
 				method: 'POST',
 				url: `${baseUrl}/api/v1/token`,
@@ -114,13 +119,15 @@ export class RunAiApi implements ICredentialType {
 		});
 	}
 
-	authenticate = authenticateWith((credentials) => ({
-		headers: {
-			Authorization: `Bearer ${String(
-				(credentials.authentication === 'accessToken' ? credentials.accessToken : credentials.sessionToken) ?? '',
-			)}`,
-		},
-	}));
+	// A managed token is sent only where it was issued (see boundSessionToken); without one
+	// the 401 makes n8n fetch a new one.
+	authenticate = authenticateWith((credentials) => {
+		const token =
+			credentials.authentication === 'accessToken'
+				? String(credentials.accessToken ?? '')
+				: boundSessionToken(credentials, identityOf(credentials));
+		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
+	});
 
 	// Listing clusters is a read any Run:ai application may make (runapy ClustersApi.get_clusters).
 	test: ICredentialTestRequest = {

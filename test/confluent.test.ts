@@ -12,7 +12,7 @@ import {
 	UNPRIVILEGED_API_KEY,
 } from './mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();
@@ -377,7 +377,7 @@ describe('Confluent Cloud Identity Pool OAuth2 credential', () => {
 			new Set([`Bearer ${issued.access_token}`]),
 		);
 		// n8n stored the token in the credential, where the next execution finds it.
-		expect(n8n.credentials.storedData(credential).sessionToken).toBe(issued.access_token);
+		expect(storedToken(n8n.credentials.storedData(credential).sessionToken)).toBe(issued.access_token);
 
 		const second = await n8n.sendWithCredential('confluentCloudIdentityPoolOAuth2Api', credential, {
 			...listEnvironments,

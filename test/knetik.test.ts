@@ -8,7 +8,7 @@ import {
 	KnetikMock,
 	seedTokens,
 } from './mock/knetik.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const knetik = new KnetikMock();
 const clientCredentialsType = new KnetikCloudOAuth2Api();
@@ -248,7 +248,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials)', () => {
 			client_secret: stored.clientSecret,
 		});
 		const issued = (tokenRequests()[0].response?.body as { access_token: string }).access_token;
-		expect(stored.sessionToken).toBe(issued);
+		expect(storedToken(stored.sessionToken)).toBe(issued);
 
 		await n8n.run({ ...tokens('getAll', { limit: 3 }), credentials: { knetikCloudOAuth2Api: credential } });
 		expect(tokenRequests()).toHaveLength(1);
@@ -326,7 +326,7 @@ describe('Knetik Cloud Password OAuth2 credential', () => {
 		});
 		expect(tokenRequests()[0].headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
 		const issued = (tokenRequests()[0].response?.body as { access_token: string }).access_token;
-		expect(stored.sessionToken).toBe(issued);
+		expect(storedToken(stored.sessionToken)).toBe(issued);
 
 		await n8n.sendWithCredential('knetikCloudPasswordOAuth2Api', credential, { method: 'GET', url: `${knetik.server.url}/auth/tokens` });
 		expect(tokenRequests()).toHaveLength(1);

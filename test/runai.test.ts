@@ -10,7 +10,7 @@ import {
 	RUNAI_USER,
 	RunAiMock,
 } from './mock/runai.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const runai = new RunAiMock();
 const credentialType = new RunAiApi();
@@ -267,7 +267,7 @@ describe('Run:ai API credential', () => {
 		expect(new Set(runai.server.requestsTo('/api/v1/clusters').map((r) => r.headers.authorization))).toEqual(
 			new Set([`Bearer ${issued}`]),
 		);
-		expect(n8n.credentials.storedData(credential).sessionToken).toBe(issued);
+		expect(storedToken(n8n.credentials.storedData(credential).sessionToken)).toBe(issued);
 
 		await n8n.sendWithCredential('runAiApi', credential, listClusters(), { items: 3 });
 		expect(tokenRequests()).toHaveLength(1);

@@ -1,7 +1,14 @@
 /** The pieces of nodes/shared on their own, where a node test would not reach every case. */
 import { describeHttpFailure, findHttpFailure, redactSecrets } from '../nodes/shared/httpErrors';
 import type { ApiProvider } from '../nodes/shared/provider';
-import { expiryAfterSeconds, expiryAtInstant, sessionToken, type IssuedToken } from '../nodes/shared/tokens';
+import {
+	boundSessionToken,
+	expiryAfterSeconds,
+	expiryAtInstant,
+	sessionToken,
+	type IssuedToken,
+} from '../nodes/shared/tokens';
+import { storedToken } from './support.ts';
 
 const provider: ApiProvider = {
 	displayName: 'Example',
@@ -83,6 +90,9 @@ describe('sessionToken', () => {
 		await new Promise((resolve) => setTimeout(resolve, delay));
 		return token;
 	};
+	/** The stored (bound) session token after preAuthentication ran with `held` stored. */
+	const stored = async (held: string, id: unknown[], fetch: () => Promise<IssuedToken>) =>
+		String((await sessionToken({ sessionToken: held }, id, fetch)).sessionToken);
 	beforeEach(() => {
 		fetches = 0;
 		identity = ['test', Math.random()];
@@ -90,32 +100,38 @@ describe('sessionToken', () => {
 
 	test('concurrent callers without a token share one fetch', async () => {
 		const results = await Promise.all(
-			Array.from({ length: 10 }, () => sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }))),
+			Array.from({ length: 10 }, () => stored('', identity, fetchToken({ accessToken: 'A' }))),
 		);
 		expect(fetches).toBe(1);
-		expect(results).toEqual(Array(10).fill({ sessionToken: 'A' }));
+		expect(results.map(storedToken)).toEqual(Array(10).fill('A'));
 	});
 
 	test('a caller holding the rejected token gets a new one; callers holding an older one get the replacement', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
-		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
-		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'B' });
+		const a = await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(storedToken(await stored(a, identity, fetchToken({ accessToken: 'B' })))).toBe('B');
+		expect(storedToken(await stored(a, identity, fetchToken({ accessToken: 'C' })))).toBe('B');
 		expect(fetches).toBe(2);
 	});
 
 	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
-		expect(await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
+		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
+		expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
 
 		const other = ['test', 'failing'];
-		await expect(sessionToken({ sessionToken: '' }, other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
-		expect(await sessionToken({ sessionToken: '' }, other, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'C' });
+		await expect(stored('', other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+		expect(storedToken(await stored('', other, fetchToken({ accessToken: 'C' })))).toBe('C');
 	});
 
 	test('different credentials do not share tokens', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
-		expect(await sessionToken({ sessionToken: '' }, [...identity, 'other'], fetchToken({ accessToken: 'B' }))).toEqual({
-			sessionToken: 'B',
-		});
+		await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(storedToken(await stored('', [...identity, 'other'], fetchToken({ accessToken: 'B' })))).toBe('B');
+	});
+
+	test('a stored token is bound to the values it was issued for, and is not given out for others', async () => {
+		const a = await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(boundSessionToken({ sessionToken: a }, identity)).toBe('A');
+		expect(boundSessionToken({ sessionToken: a }, [...identity, 'another host'])).toBeUndefined();
+		// A token stored before tokens were bound (no fingerprint) is not sent anywhere.
+		expect(boundSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
 	});
 });

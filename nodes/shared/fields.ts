@@ -9,7 +9,7 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
-import { SESSION_TOKEN } from './tokens';
+import { boundSessionToken } from './tokens';
 
 /** The `baseUrl` field every credential of this package has. */
 export function baseUrlProperty({
@@ -96,10 +96,24 @@ export function authenticateWith(partsOf: (credentials: ICredentialDataDecrypted
 }
 
 /** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
-export function bearerAuthentication(field = SESSION_TOKEN): Authenticate {
+export function bearerAuthentication(field: string): Authenticate {
 	return authenticateWith((credentials) => ({
 		headers: { Authorization: `Bearer ${String(credentials[field] ?? '')}` },
 	}));
+}
+
+/**
+ * Sends a token-managing credential's session token as `Authorization: Bearer`, but only when
+ * it was issued for the credential's current values (see boundSessionToken). Otherwise it
+ * sends none: the API's 401 makes n8n fetch a new token, and the old one stays where it was issued.
+ */
+export function sessionBearerAuthentication(
+	identityOf: (credentials: ICredentialDataDecryptedObject) => unknown[],
+): Authenticate {
+	return authenticateWith((credentials) => {
+		const token = boundSessionToken(credentials, identityOf(credentials));
+		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
+	});
 }
 
 /**

@@ -211,9 +211,33 @@ export const sessionTokenProperty: INodeProperties = {
 	default: '',
 };
 
+/*
+ * A stored token is bound to the credential values it was issued for (base URL, token URL,
+ * client, pool...): it is stored as `<fingerprint>:<token>`, the fingerprint being a hash of
+ * those values. When the user changes one of them, n8n keeps the stored token, but it no
+ * longer matches: the credential sends no token at all, the API answers 401, and n8n asks
+ * preAuthentication for a new one, from the new address. The old token never goes there.
+ */
+const BOUND_TOKEN = /^([0-9a-f]{32}):([\s\S]+)$/;
+
+function fingerprintOf(identity: unknown[]): string {
+	return tokenCacheKey(identity).slice(0, 32);
+}
+
+/** The stored session token when it was issued for these credential values; undefined otherwise. */
+export function boundSessionToken(
+	credentials: ICredentialDataDecryptedObject,
+	identity: unknown[],
+): string | undefined {
+	const stored = credentials[SESSION_TOKEN];
+	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
+	return match && match[1] === fingerprintOf(identity) ? match[2] : undefined;
+}
+
 /**
- * What a token-managing credential's preAuthentication returns: a session token, fetched with
- * `fetchToken` only when no other caller has a usable one (see sharedAccessToken).
+ * What a token-managing credential's preAuthentication returns: a session token bound to
+ * `identity`, fetched with `fetchToken` only when no other caller has a usable one (see
+ * sharedAccessToken).
  *
  * @param identity the credential values that decide which token it gets
  */
@@ -222,6 +246,7 @@ export async function sessionToken(
 	identity: unknown[],
 	fetchToken: () => Promise<IssuedToken>,
 ): Promise<ICredentialDataDecryptedObject> {
-	const held = typeof credentials[SESSION_TOKEN] === 'string' ? credentials[SESSION_TOKEN] : '';
-	return { [SESSION_TOKEN]: await sharedAccessToken(tokenCacheKey(identity), held, fetchToken) };
+	const held = boundSessionToken(credentials, identity) ?? '';
+	const token = await sharedAccessToken(tokenCacheKey(identity), held, fetchToken);
+	return { [SESSION_TOKEN]: `${fingerprintOf(identity)}:${token}` };
 }
