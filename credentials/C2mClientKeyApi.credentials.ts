@@ -7,6 +7,7 @@ import type {
 
 import { C2M_BASE_URL_PROPERTY } from './C2mLongTermTokenApi.credentials';
 import { authenticateWith, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 /**
  * C2M's `ClientKey` scheme: the client ID travels as the `X-Client-Id` header, and the
@@ -40,6 +41,7 @@ export class C2mClientKeyApi implements ICredentialType {
 			default: '',
 		},
 		C2M_BASE_URL_PROPERTY,
+		allowUnencryptedHttpProperty,
 	];
 
 	authenticate = authenticateWith((credentials) => ({

@@ -9,6 +9,7 @@ import type {
 
 import { c2m } from '../nodes/C2m/provider';
 import { baseUrlOf, CREDENTIAL_BASE_URL, sessionBearerAuthentication } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	expiryAtInstant,
@@ -57,6 +58,7 @@ export class C2mShortTermTokenApi implements ICredentialType {
 				'Narrower scopes for the short-term tokens, separated by spaces or commas. Empty: the long-term token’s own.',
 		},
 		C2M_BASE_URL_PROPERTY,
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { authenticateWith, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';
 
@@ -52,6 +53,7 @@ export class ConfluentCloudApi implements ICredentialType {
 			defaultUrl: CONFLUENT_CLOUD_API_URL,
 			description: 'Change only to go through a proxy or to reach a test server',
 		}),
+		allowUnencryptedHttpProperty,
 	];
 
 	authenticate = authenticateWith((credentials) => ({

@@ -13,12 +13,14 @@ import {
 } from '../nodes/ConfluentCloud/OAuthTokenDescription';
 import { confluentCloud } from '../nodes/ConfluentCloud/provider';
 import {
+	allowsUnencryptedHttp,
 	baseUrlOf,
 	baseUrlProperty,
 	CREDENTIAL_BASE_URL,
 	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
+import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	requestToken,
@@ -125,11 +127,17 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 			defaultUrl: CONFLUENT_CLOUD_API_URL,
 			description: 'Confluent Cloud API address; change only to go through a proxy or reach a test server',
 		}),
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const { idpTokenUrl, clientId, clientSecret, scope, clientAuthentication, identityPoolId } =
+		const { clientId, clientSecret, scope, clientAuthentication, identityPoolId } =
 			credentials as Record<string, string>;
+		const idpTokenUrl = checkedUrl(
+			credentials.idpTokenUrl,
+			'Identity Provider Token URL',
+			allowsUnencryptedHttp(credentials),
+		);
 		const baseUrl = baseUrlOf(credentials);
 		const lifetime = lifetimeOf(credentials);
 		return await sessionToken(credentials, identityOf(credentials), async () => {

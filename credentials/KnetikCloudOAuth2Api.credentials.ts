@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { sessionTokenProperty } from '../nodes/shared/tokens';
 import {
 	KNETIK_BASE_URL_HINT,
@@ -43,6 +44,7 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
+		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',

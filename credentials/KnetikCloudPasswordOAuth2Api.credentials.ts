@@ -14,6 +14,7 @@ import {
 	CREDENTIAL_BASE_URL,
 	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	requestToken,
@@ -102,6 +103,7 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
+		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Username',
 			name: 'username',

@@ -9,6 +9,7 @@ import type {
 
 import { runAi } from '../nodes/RunAi/provider';
 import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	boundSessionToken,
 	expiryAfterSeconds,
@@ -49,6 +50,7 @@ export class RunAiApi implements ICredentialType {
 			description:
 				'Your Run:ai control plane: https://<tenant-name>.run.ai for SaaS, or the address of the Run:ai user interface for a self-hosted installation',
 		}),
+		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Authentication',
 			name: 'authentication',

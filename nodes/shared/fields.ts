@@ -9,7 +9,9 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
+import { requestUrlOf } from './redirects';
 import { boundSessionToken } from './tokens';
+import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
 
 /** The `baseUrl` field every credential of this package has. */
 export function baseUrlProperty({
@@ -32,13 +34,24 @@ export function baseUrlProperty({
 	};
 }
 
-/** A credential's base URL without trailing slashes, as credentials use it in code. */
-export function baseUrlOf(credentials: { baseUrl?: unknown }): string {
-	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+/** Whether the user allowed the credential's secrets over plain http:// to another machine. */
+export function allowsUnencryptedHttp(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials[ALLOW_UNENCRYPTED_HTTP] === true;
 }
 
-/** Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node uses. */
-export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").replace(/\\/+$/, "") }}';
+/**
+ * A credential's base URL, trimmed and without trailing slashes, as credentials use it in
+ * code; an UnsafeUrlError naming the field when it cannot be used (see urls.ts).
+ */
+export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return checkedUrl(credentials.baseUrl, 'Base URL', allowsUnencryptedHttp(credentials));
+}
+
+/**
+ * Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node
+ * uses. The credential's authenticate checks the same value (baseUrlOf) before anything is sent.
+ */
+export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").trim().replace(/\\/+$/, "") }}';
 
 /** The request defaults of every node here: the credential's base URL, JSON in and out. */
 export const JSON_API_REQUEST_DEFAULTS = {
@@ -85,6 +98,13 @@ type Authenticate = (
  */
 export function authenticateWith(partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts): Authenticate {
 	return async (credentials, requestOptions) => {
+		// Nothing is sent where the credential's address, or the request's, is refused.
+		if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
+		const target = requestUrlOf({
+			baseURL: requestOptions.baseURL,
+			url: requestOptions.url ?? (requestOptions as { uri?: string }).uri,
+		});
+		assertEncryptedUnlessLocal(target, 'The request URL', allowsUnencryptedHttp(credentials));
 		const parts = partsOf(credentials);
 		return {
 			...requestOptions,

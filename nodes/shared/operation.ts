@@ -16,6 +16,7 @@ import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpError
 import type { ApiProvider } from './provider';
 import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
 import { TokenRequestError } from './tokens';
+import { UnsafeUrlError } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
@@ -164,6 +165,13 @@ async function toUserError(
 	if (error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
 		return error;
+	}
+	const unsafeUrl = causeChain(error).find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
+	if (unsafeUrl) {
+		return new NodeOperationError(context.getNode(), unsafeUrl.message, {
+			itemIndex,
+			description: unsafeUrl.description,
+		});
 	}
 	const secrets = await secretsOfItem(context, provider);
 	const clean = (text: string | undefined | null) =>
