@@ -131,10 +131,4 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	return undefined;
 }
 
-/** Replaces every occurrence of each secret with a marker. Short values are left alone: they would match ordinary words. */
-export function redactSecrets(text: string, secrets: string[]): string {
-	return secrets
-		.filter((secret) => secret.length >= 4)
-		.sort((a, b) => b.length - a.length)
-		.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
-}
+export { redactSecrets } from './redaction';

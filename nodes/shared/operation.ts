@@ -6,14 +6,16 @@ import {
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
 	type IHttpRequestMethods,
+	type INode,
 	type INodeExecutionData,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
+import { describeHttpFailure, findHttpFailure } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
 import { TokenRequestError } from './tokens';
 import { UnsafeUrlError } from './urls';
@@ -102,20 +104,18 @@ function textOf(value: unknown): string | undefined {
 }
 
 /**
- * Credential fields that hold secrets, by the names this package and n8n's OAuth2 use; a
- * field naming a kind (`token_type`: "bearer") is not one.
+ * The values of a credential's secret fields: those its type marks as passwords (the Cloud
+ * API key is one), and, for nested token data, those named like secrets.
  */
-const SECRET_FIELD = /secret|password|token|assertion|otp/i;
-const KIND_FIELD = /type$/i;
-
-function secretValuesOf(data: IDataObject | undefined, depth = 0): string[] {
-	if (!data || depth > 1) return [];
-	return Object.entries(data).flatMap(([key, value]) => {
-		if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-			return secretValuesOf(value as IDataObject, depth + 1);
-		}
-		return SECRET_FIELD.test(key) && !KIND_FIELD.test(key) && typeof value === 'string' ? [value] : [];
-	});
+function credentialSecrets(context: IExecutePaginationFunctions, type: string, data: IDataObject): string[] {
+	const passwordFields = context
+		.getCredentialsProperties(type)
+		.filter((property) => property.typeOptions?.password === true)
+		.map((property) => property.name);
+	return [
+		...passwordFields.map((name) => data[name]).filter((value): value is string => typeof value === 'string'),
+		...secretValuesByName(data),
+	];
 }
 
 /** Every secret this item could carry: its secret parameters and its credentials' secrets. */
@@ -135,13 +135,26 @@ async function secretsOfItem(
 	const fromCredentials = await Promise.all(
 		Object.keys(context.getNode().credentials ?? {}).map(async (type) => {
 			try {
-				return secretValuesOf((await context.getCredentials(type)) as IDataObject);
+				return credentialSecrets(context, type, (await context.getCredentials(type)) as IDataObject);
 			} catch {
 				return []; // a credential the current operation does not use cannot be read here
 			}
 		}),
 	);
 	return [...fromParameters, ...fromCredentials.flat()];
+}
+
+/**
+ * The node as an error carries it, without the values of its secret parameters: n8n hands an
+ * error's node to Error Trigger workflows and stores it with the execution.
+ */
+function nodeWithoutSecrets(context: IExecutePaginationFunctions, provider: ApiProvider, secrets: string[]): INode {
+	const node = context.getNode();
+	const parameters = redactDeep(node.parameters, secrets);
+	for (const name of provider.secretParameters) {
+		if (typeof parameters[name] === 'string' && parameters[name] !== '') parameters[name] = REDACTED;
+	}
+	return { ...node, parameters };
 }
 
 function causeChain(error: unknown): unknown[] {
@@ -160,22 +173,24 @@ async function toUserError(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
 	error: unknown,
-): Promise<NodeApiError | NodeOperationError> {
+): Promise<NodeApiError> {
 	const itemIndex = context.getItemIndex();
+	const secrets = await secretsOfItem(context, provider);
+	const node = nodeWithoutSecrets(context, provider, secrets);
+	const clean = (text: string | undefined | null) =>
+		text ? redactSecrets(text, secrets) : undefined;
+	// n8n's routing engine wraps any other error in a NodeApiError carrying the node with its
+	// secrets: so input errors too leave as a NodeApiError that carries the cleaned node.
 	if (error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
+		const message = clean(error.message) ?? error.message;
+		const description = clean(error.description);
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
 	const unsafeUrl = causeChain(error).find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
 	if (unsafeUrl) {
-		return new NodeOperationError(context.getNode(), unsafeUrl.message, {
-			itemIndex,
-			description: unsafeUrl.description,
-		});
+		const { message, description } = unsafeUrl;
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
-	const secrets = await secretsOfItem(context, provider);
-	const clean = (text: string | undefined | null) =>
-		text ? redactSecrets(text, secrets) : undefined;
 
 	const failure = findHttpFailure(error);
 	const causes = causeChain(error);
@@ -197,7 +212,8 @@ async function toUserError(
 		message = `The credential could not get an access token. ${provider.displayName}: ${said}`;
 		description = `${provider.displayName} refused the token request (${String(refusedGrant.error)}). Check the values in the credential.`;
 	} else if (failure) {
-		({ message, description } = describeHttpFailure(provider, failure));
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
+		({ message, description } = describeHttpFailure(provider, { ...failure, body: redactDeep(failure.body, secrets) }));
 		httpCode = String(failure.status);
 	} else {
 		// Network failures and the like: n8n already words these well ("The service refused
@@ -208,7 +224,7 @@ async function toUserError(
 	}
 	message = clean(message) ?? message;
 	description = clean(description);
-	return new NodeApiError(context.getNode(), { message, description } as JsonObject, {
+	return new NodeApiError(node, { message, description } as JsonObject, {
 		message,
 		description,
 		httpCode,

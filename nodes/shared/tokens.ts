@@ -10,6 +10,7 @@ import type {
 
 import { describeHttpFailure } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
 import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
 
 /**
@@ -83,6 +84,37 @@ export async function requestToken(
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
 ): Promise<IDataObject> {
+	const secrets = secretsSentIn(request);
+	const outcome = await sendTokenRequest(helper, provider, request, secrets).then(
+		(body) => ({ body }),
+		(error: unknown) => ({ error }),
+	);
+	if ('body' in outcome) return outcome.body;
+	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
+	// not clean errors) gets it without any secret the request carried.
+	const { message, description } = outcome.error as TokenRequestError;
+	throw new TokenRequestError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+}
+
+/**
+ * The secrets a token request carries: Basic auth, the Authorization header's credentials,
+ * and secret-named fields of the body. A token endpoint can only echo back what it was sent.
+ */
+function secretsSentIn(request: IHttpRequestOptions): string[] {
+	const authorization = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+	return [
+		request.auth?.password,
+		typeof authorization === 'string' ? authorization.replace(/^\S+\s+/, '') : undefined,
+		...secretValuesByName(typeof request.body === 'object' ? (request.body as IDataObject) : undefined),
+	].filter((value): value is string => typeof value === 'string' && value !== '');
+}
+
+async function sendTokenRequest(
+	helper: IHttpRequestHelper,
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	secrets: string[],
+): Promise<IDataObject> {
 	let current: IHttpRequestOptions = request;
 	let response: IN8nHttpFullResponse;
 	for (let hop = 0; ; hop++) {
@@ -117,9 +149,10 @@ export async function requestToken(
 		};
 	}
 	if (response.statusCode >= 400) {
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
 		const { message, description } = describeHttpFailure(provider, {
 			status: response.statusCode,
-			body: response.body,
+			body: redactDeep(response.body, secrets),
 			headers: response.headers,
 		});
 		throw new TokenRequestError(
