@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
 import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
 
@@ -46,4 +47,9 @@ export class ConfluentCloud implements INodeType {
 			...oauthTokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

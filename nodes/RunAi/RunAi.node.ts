@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class RunAi implements INodeType {
@@ -26,4 +27,9 @@ export class RunAi implements INodeType {
 			...tokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

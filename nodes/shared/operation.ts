@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
+import { assertSetFieldsResolve } from './parameters';
 import type { ApiProvider } from './provider';
 import { TokenRequestError } from './tokens';
 import { assertValidInput, type InputRules } from './validation';
@@ -159,7 +160,8 @@ async function toUserError(
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
- * - checks the item's parameters, and throws before anything is sent;
+ * - checks the item's parameters (a field set to an expression that resolves to nothing
+ *   included), and throws before anything is sent;
  * - sends the request (n8n renews expired credential tokens on a 401 and resends);
  * - turns any failure into an error with the provider's message and no secret in it;
  * - pairs every output item, error items under Continue On Fail included, with its input.
@@ -185,6 +187,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 							},
 						);
 					}
+					assertSetFieldsResolve(this, provider);
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
