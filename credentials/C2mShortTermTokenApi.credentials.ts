@@ -55,12 +55,17 @@ export class C2mShortTermTokenApi implements ICredentialType {
 			.filter(Boolean);
 		const identity = ['c2mShortTerm', baseUrl, credentials.longTermToken, scopes];
 		return await sessionToken(credentials, identity, async () => {
-			const body = await requestToken(this, c2m, {
-				method: 'POST',
-				url: `${baseUrl}/auth/tokens/short`,
-				headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
-				body: scopes.length ? { scopes } : undefined,
-			});
+			const body = await requestToken(
+				this,
+				c2m,
+				{
+					method: 'POST',
+					url: `${baseUrl}/auth/tokens/short`,
+					headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
+					body: scopes.length ? { scopes } : undefined,
+				},
+				{ successStatus: 201 },
+			);
 			return {
 				accessToken: tokenField(body, 'access_token', c2m),
 				// C2M sends both; its own expiry instant comes first.

@@ -17,11 +17,12 @@ import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
 import { oAuth2Api } from './harness/oAuth2Api.ts';
-import { C2mMock } from './mock/c2m.ts';
+import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
 import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from './mock/confluent.ts';
 import { KnetikMock, seedTokens } from './mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
-import { errorOf } from './support.ts';
+import type { MockResponse } from './mock/server.ts';
+import { errorOf, everythingShown } from './support.ts';
 
 const knetik = new KnetikMock();
 const c2m = new C2mMock();
@@ -217,5 +218,143 @@ describe('A value the user set never silently disappears', () => {
 		expect(result.items[0].json).toEqual({ deleted: true, username: 'bob', client_id: 'web' });
 		expect(result.items[1].json.error).toBe('Username is set but resolved to nothing (empty text) for item 1');
 		expect(knetikAdminCalls()).toHaveLength(1);
+	});
+});
+
+/** One run per operation whose call reaches its mock first (no token request in front of it). */
+const operations: [string, () => RunOptions, { answerNext(response: MockResponse): void }, { status: number; empty?: boolean }][] = [
+	['Confluent Get Resources', () => confluentRun('getResources', {}), confluent.server, { status: 200 }],
+	['Confluent Redeem', () => confluentRun('redeem', {}), confluent.server, { status: 200 }],
+	[
+		'Confluent Exchange',
+		() => ({
+			node: 'confluentCloud',
+			parameters: { resource: 'oauthToken', operation: 'exchange', subjectToken: 'a.jwt.value', identityPoolId: 'pool-AbCd', baseUrl: confluent.server.url },
+		}),
+		confluent.server,
+		{ status: 200 },
+	],
+	['Run:ai Create', () => runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret }), runai.server, { status: 200 }],
+	['Run:ai Exchange Code', () => runAiRun('exchangeCode', { redirectUri: 'https://n8n.example.com/callback', code: 'code' }), runai.server, { status: 200 }],
+	['Run:ai Get App Token', () => runAiRun('getAppToken', { applicationId: 'a', applicationName: 'b', applicationSecret: 'app-secret-value' }), runai.server, { status: 200 }],
+	['Run:ai Refresh', () => runAiRun('refresh', { refreshToken: 'refresh-token-value' }), runai.server, { status: 200 }],
+	['Knetik Get', () => knetikRun('get', { username: 'ada', clientId: 'client-1' }), knetik.server, { status: 200 }],
+	['Knetik Get Many', () => knetikRun('getAll', { returnAll: true }), knetik.server, { status: 200 }],
+	['Knetik Delete', () => knetikRun('delete', { username: 'bob' }), knetik.server, { status: 204, empty: true }],
+	[
+		'C2M Issue Long-Term',
+		() => ({
+			...c2mRun('issueLongTerm', { authentication: 'clientKey' }),
+			credentials: {
+				c2mClientKeyApi: n8n.addCredential('c2mClientKeyApi', { clientId: C2M_CLIENT.id, clientSecret: C2M_CLIENT.secret, baseUrl: c2m.server.url }),
+			},
+		}),
+		c2m.server,
+		{ status: 201 },
+	],
+	['C2M Issue Short-Term', () => c2mRun('issueShortTerm', {}), c2m.server, { status: 201 }],
+	['C2M Revoke', () => c2mRun('revoke', { id: 'tok_lt_anything' }), c2m.server, { status: 204, empty: true }],
+];
+
+/** Runs an operation whose own call gets `answer`; Knetik's credential fetches its token first. */
+async function runAnswered(options: RunOptions, server: { answerNext(response: MockResponse): void }, answer: MockResponse) {
+	if (server === knetik.server) {
+		// n8n's OAuth2 fetches the token on the first run; the answer then hits the node's call.
+		await n8n.run({ ...options, parameters: { ...options.parameters, operation: 'get', username: 'ada', clientId: 'client-1' } });
+	}
+	server.answerNext(answer);
+	return await n8n.run(options);
+}
+
+const html = { status: 200, rawBody: '<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>', headers: { 'content-type': 'text/html' } };
+
+describe('No success without the documented success', () => {
+	test.each(operations)('%s: a 200 HTML page (a captive portal) is an error saying what came back', async (_name, options, server) => {
+		const result = await runAnswered(options(), server, html);
+		const error = errorOf(result);
+		expect(error.message).toMatch(/answered HTTP 200 with text\/html, not the documented/);
+		expect(error.description).toContain('Content-Type: text/html');
+		expect(error.description).toContain('<!DOCTYPE html><html><body>Sign in to the Wi-Fi');
+		expect(error.description).toContain('Check the base URL');
+		expect(result.items).toEqual([]);
+	});
+
+	test.each(operations)('%s: broken JSON, plain text and a JSON array are errors too', async (_name, options, server) => {
+		for (const answer of [
+			{ status: 200, rawBody: '{"access_token": "abc', headers: { 'content-type': 'application/json' } },
+			{ status: 200, rawBody: 'OK', headers: { 'content-type': 'text/plain' } },
+			{ status: 200, body: [{ token: 'x' }] },
+		]) {
+			const error = errorOf(await runAnswered(options(), server, answer));
+			expect(error.message).toMatch(/answered HTTP 200 with .*, not the documented/);
+		}
+	});
+
+	test.each(operations)('%s: a success status other than the documented one is an error', async (_name, options, server, success) => {
+		const answer = success.empty ? { status: 200, body: { ok: true } } : { status: 202, body: { ok: true } };
+		const error = errorOf(await runAnswered(options(), server, answer));
+		expect(error.message).toContain(`not the documented HTTP ${success.status}`);
+	});
+
+	test('Knetik Delete does not claim { deleted: true } on a captive portal’s page', async () => {
+		const result = await runAnswered(knetikRun('delete', { username: 'bob' }), knetik.server, html);
+		expect(errorOf(result).message).toBe(
+			'Knetik Cloud answered HTTP 200 with text/html, not the documented HTTP 204 with an empty body',
+		);
+		expect(errorOf(result).description).toContain('The node cannot tell whether Knetik Cloud acted on the request.');
+	});
+
+	test('C2M Revoke does not claim { revoked: true } on a proxy’s 200', async () => {
+		const result = await runAnswered(c2mRun('revoke', { id: 'tok_lt_anything' }), c2m.server, { status: 200, rawBody: 'revoked', headers: { 'content-type': 'text/plain' } });
+		expect(errorOf(result).message).toBe('C2M answered HTTP 200 with text/plain, not the documented HTTP 204 with an empty body');
+	});
+
+	test('Knetik Get Many: a JSON object that is not a page is an error, not 0 items', async () => {
+		const result = await runAnswered(knetikRun('getAll', { returnAll: true }), knetik.server, { status: 200, body: { status: 'ok' } });
+		expect(errorOf(result).message).toBe('The answer is not a page of results');
+		expect(result.items).toEqual([]);
+	});
+
+	test('Knetik Get Many: an entry that is not a JSON object never becomes an item', async () => {
+		const page = { content: ['ada', { username: 'bob', client_id: 'web' }], last: true };
+		const result = await runAnswered(knetikRun('getAll', { returnAll: true }), knetik.server, { status: 200, body: page });
+		expect(errorOf(result).message).toBe('Knetik Cloud answered with an entry that is not a JSON object');
+	});
+
+	test('the first characters shown never include a secret', async () => {
+		const options = runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: 'the-client-secret-1' });
+		runai.server.answerNext({ status: 200, rawBody: 'echo: the-client-secret-1', headers: { 'content-type': 'text/plain' } });
+		const result = await n8n.run(options);
+		expect(errorOf(result).description).toContain('echo: [redacted]');
+		expect(everythingShown(result)).not.toContain('the-client-secret-1');
+	});
+});
+
+describe('No token from an answer that is not the documented one', () => {
+	test('Run:ai credential: an HTML page from the token endpoint is not a token', async () => {
+		const client = runai.addClient();
+		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'clientCredentials', clientId: client.id, clientSecret: client.secret });
+		runai.server.answerNext({ ...html, rawBody: `<html>${client.secret}</html>` });
+		const result = await n8n.run({ ...runAiRun('refresh', { refreshToken: 'refresh-token-value' }), credentials: { runAiApi: credential } });
+		const error = errorOf(result);
+		expect(error.message).toBe(
+			'The credential could not get an access token. Run:ai answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object',
+		);
+		expect(error.description).toContain('<html>[redacted]</html>');
+		expect(everythingShown(result)).not.toContain(client.secret);
+		expect(runai.server.requests.map((request) => request.rawPath)).toEqual(['/api/v1/token']);
+	});
+
+	test('C2M automatic short-term credential: a 200 where C2M documents 201 is not a token', async () => {
+		const credential = n8n.addCredential('c2mShortTermTokenApi', {
+			longTermToken: c2m.longTermToken(undefined, c2m.addClient().id),
+			baseUrl: c2m.server.url,
+		});
+		c2m.server.answerNext({ status: 200, body: { access_token: 'from-a-proxy' } });
+		const result = await n8n.run({ ...c2mRun('revoke', { id: 'tok_lt_x', authentication: 'shortTermToken' }), credentials: { c2mShortTermTokenApi: credential } });
+		expect(errorOf(result).message).toBe(
+			'The credential could not get an access token. C2M answered HTTP 200 with application/json, not the documented HTTP 201 with a JSON object',
+		);
+		expect(c2m.server.requests.map((request) => request.rawPath)).toEqual(['/auth/tokens/short']);
 	});
 });

@@ -49,6 +49,7 @@ export const tokenOperations: INodeProperties = {
 			routing: operationRouting(c2m, {
 				request: { method: 'POST', url: '/auth/tokens/long' },
 				input: longTermRules,
+				success: { status: 201, body: 'json object' },
 				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
 			}),
 		},
@@ -61,6 +62,7 @@ export const tokenOperations: INodeProperties = {
 			routing: operationRouting(c2m, {
 				request: { method: 'POST', url: '/auth/tokens/short' },
 				input: z.object({ additionalFields: scopesRule }),
+				success: { status: 201, body: 'json object' },
 			}),
 		},
 		{
@@ -72,6 +74,7 @@ export const tokenOperations: INodeProperties = {
 			routing: operationRouting(c2m, {
 				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
 				input: z.object({ id: pathSegment('Token ID') }),
+				success: { status: 204, body: 'empty' },
 				output: {
 					postReceive: [
 						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },

@@ -28,6 +28,7 @@ export const tokenOperations: INodeProperties = {
 				'Delete the stored tokens of a username, of a client ID, or of the pair. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
 				request: { method: 'DELETE', url: '/auth/tokens' },
+				success: { status: 204, body: 'empty' },
 				input: z
 					.object({ username: text('Username'), clientId: text('Client ID') })
 					.refine(
@@ -86,7 +87,7 @@ export const tokenOperations: INodeProperties = {
 					sizeParameter: 'size',
 					firstPage: 1,
 					maxPageSize: LARGEST_PAGE,
-					entriesOf: (page) => (Array.isArray(page.content) ? page.content : []),
+					entriesOf: (page) => (Array.isArray(page.content) ? page.content : undefined),
 					isLastPage: (page) => page.last === true,
 				}),
 			}),

@@ -5,13 +5,22 @@ import {
 	type IDataObject,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
+	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
+import {
+	assertJsonObjectItems,
+	describeHttpFailure,
+	findHttpFailure,
+	redactSecrets,
+	UnexpectedAnswerError,
+	undocumentedAnswer,
+	type DocumentedSuccess,
+} from './httpErrors';
 import { assertSetFieldsResolve } from './parameters';
 import type { ApiProvider } from './provider';
 import { TokenRequestError } from './tokens';
@@ -35,6 +44,8 @@ export interface OperationSpec {
 	input?: InputRules | ((context: IExecuteSingleFunctions) => InputRules);
 	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
+	/** The documented success; HTTP 200 with a JSON object unless said otherwise. */
+	success?: DocumentedSuccess;
 	/** How to send the request; once unless the operation pages through results. */
 	fetch?: ItemFetcher;
 	/** Credential type the operation cannot work without, where the node does not require one. */
@@ -130,7 +141,9 @@ async function toUserError(
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;
-	if (tokenError) {
+	if (error instanceof UnexpectedAnswerError) {
+		({ message, description, httpCode } = error);
+	} else if (tokenError) {
 		({ message, description } = tokenError);
 	} else if (refusedGrant) {
 		const said = provider.readErrorBody(refusedGrant).message ?? String(refusedGrant.error);
@@ -162,15 +175,32 @@ async function toUserError(
  * hook runs the whole life of one item's request:
  * - checks the item's parameters (a field set to an expression that resolves to nothing
  *   included), and throws before anything is sent;
- * - sends the request (n8n renews expired credential tokens on a 401 and resends);
+ * - sends the request (n8n renews expired credential tokens on a 401 and resends), and
+ *   accepts only the documented success status and kind of body;
  * - turns any failure into an error with the provider's message and no secret in it;
  * - pairs every output item, error items under Continue On Fail included, with its input.
  */
 export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
 	const fetch = spec.fetch ?? sendOnce;
+	const success = spec.success ?? { status: 200, body: 'json object' };
 	return {
 		request: spec.request,
-		output: spec.output,
+		output: {
+			...spec.output,
+			// First of all, so that nothing builds an item from an answer that is not the documented one.
+			postReceive: [
+				async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+					const wrong = undocumentedAnswer(provider, success, {
+						status: response.statusCode,
+						headers: response.headers,
+						body: response.body,
+					});
+					if (wrong) throw new UnexpectedAnswerError(wrong.message, wrong.description, response.statusCode);
+					return items;
+				},
+				...(spec.output?.postReceive ?? []),
+			],
+		},
 		send: { paginate: true },
 		operations: {
 			async pagination(this: IExecutePaginationFunctions, requestData: RequestData) {
@@ -193,6 +223,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						assertValidInput(this, provider, rules);
 					}
 					const items = await fetch.call(this, requestData);
+					assertJsonObjectItems(provider, items);
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
 					const userError = await toUserError(this, provider, error);

@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeHttpFailure } from './httpErrors';
+import { describeHttpFailure, redactSecrets, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 
 /**
@@ -46,15 +46,32 @@ export function expiryAtInstant(instant: unknown): number | undefined {
 	return Number.isNaN(at) ? undefined : at;
 }
 
+/** Request fields that carry secrets: never shown, even when a token endpoint echoes them back. */
+const SECRET_REQUEST_FIELD = /secret|password|token|assertion|otp/i;
+
+function secretsOfRequest(request: IHttpRequestOptions): string[] {
+	const body = typeof request.body === 'object' && request.body !== null ? (request.body as IDataObject) : {};
+	const authorization = String((request.headers as IDataObject | undefined)?.Authorization ?? '');
+	return [
+		...Object.entries(body)
+			.filter(([key, value]) => SECRET_REQUEST_FIELD.test(key) && typeof value === 'string')
+			.map(([, value]) => value as string),
+		...(request.auth?.password ? [request.auth.password] : []),
+		...(authorization ? [authorization, authorization.replace(/^\S+\s+/, '')] : []),
+	];
+}
+
 /**
  * Sends a token request from a credential's preAuthentication and returns the JSON body.
  * Failures become TokenRequestErrors carrying the provider's own message; the request
- * itself (which holds the secrets) never appears in them.
+ * itself (which holds the secrets) never appears in them. Only the documented success
+ * status with a JSON object counts: a captive portal's page is not a token.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
+	{ successStatus = 200 }: { successStatus?: number } = {},
 ): Promise<IDataObject> {
 	const outcome = await helper.helpers
 		.httpRequest({ json: true, ...request, returnFullResponse: true, ignoreHttpStatusErrors: true })
@@ -69,6 +86,7 @@ export async function requestToken(
 		);
 	}
 	const { response } = outcome;
+	const secrets = secretsOfRequest(request);
 	if (response.statusCode >= 400) {
 		const { message, description } = describeHttpFailure(provider, {
 			status: response.statusCode,
@@ -76,18 +94,22 @@ export async function requestToken(
 			headers: response.headers,
 		});
 		throw new TokenRequestError(
-			`The credential could not get an access token. ${message}`,
-			`${description} Check the values in the credential.`,
+			redactSecrets(`The credential could not get an access token. ${message}`, secrets),
+			redactSecrets(`${description} Check the values in the credential.`, secrets),
 		);
 	}
-	const body = response.body as IDataObject | undefined;
-	if (typeof body !== 'object' || body === null) {
+	const wrong = undocumentedAnswer(
+		provider,
+		{ status: successStatus, body: 'json object' },
+		{ status: response.statusCode, headers: response.headers, body: response.body },
+	);
+	if (wrong) {
 		throw new TokenRequestError(
-			`${provider.displayName} answered the token request without a JSON body`,
-			`${request.method ?? 'GET'} ${request.url} returned HTTP ${response.statusCode}. Check the base URL in the credential.`,
+			redactSecrets(`The credential could not get an access token. ${wrong.message}`, secrets),
+			redactSecrets(wrong.description, secrets),
 		);
 	}
-	return body;
+	return response.body as IDataObject;
 }
 
 /** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */

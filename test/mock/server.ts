@@ -24,6 +24,8 @@ export interface RecordedRequest {
 export interface MockResponse {
 	status: number;
 	body?: unknown;
+	/** Sent as it is instead of `body` as JSON: what a proxy, a captive portal or a wrong host answers. */
+	rawBody?: string;
 	headers?: Record<string, string>;
 }
 
@@ -126,6 +128,11 @@ export class MockServer {
 		this.faults.push({ status, body: this.options.errorBody(status, message, code) });
 	}
 
+	/** The next request gets this answer instead of its normal one: a misbehaving server or a proxy in the way. */
+	answerNext(response: MockResponse): void {
+		this.faults.push(response);
+	}
+
 	error(status: number, message: string, code: string, headers?: Record<string, string>): MockResponse {
 		return { status, body: this.options.errorBody(status, message, code), headers };
 	}
@@ -164,7 +171,7 @@ export class MockServer {
 		if (response.body !== undefined) headers['content-type'] ??= 'application/json';
 		request.response = { ...response, headers };
 		res.writeHead(response.status, headers);
-		res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+		res.end(response.rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body)));
 	}
 
 	private async route(request: RecordedRequest): Promise<MockResponse> {
