@@ -358,3 +358,51 @@ describe('No token from an answer that is not the documented one', () => {
 		expect(c2m.server.requests.map((request) => request.rawPath)).toEqual(['/auth/tokens/short']);
 	});
 });
+
+describe('Bounded time, said plainly', () => {
+	test('the node’s Timeout bounds its call, and the message says it timed out and after how long', async () => {
+		c2m.server.hangNext();
+		const started = Date.now();
+		const result = await n8n.run(c2mRun('revoke', { id: 'tok_lt_x', requestOptions: { timeout: 500 } }));
+		expect(Date.now() - started).toBeLessThan(5_000);
+		const error = errorOf(result);
+		expect(error.message).toBe('C2M did not answer within 0.5 seconds');
+		expect(error.description).toContain('The request timed out after 0.5 seconds');
+		expect(error.description).toContain('cannot tell whether C2M acted on the request');
+	});
+
+	test('the node’s Timeout bounds the credential’s token request too', async () => {
+		const client = runai.addClient();
+		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'clientCredentials', clientId: client.id, clientSecret: client.secret });
+		runai.server.hangNext();
+		const started = Date.now();
+		const result = await n8n.run({
+			...runAiRun('refresh', { refreshToken: 'refresh-token-value', requestOptions: { timeout: 500 } }),
+			credentials: { runAiApi: credential },
+		});
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(errorOf(result).message).toBe('The credential could not get an access token: Run:ai did not answer within 0.5 seconds');
+		expect(runai.server.requests.map((request) => request.rawPath)).toEqual(['/api/v1/token']);
+	});
+
+	// Without a Timeout option, n8n would wait 300 seconds; the package's default is 30. Both
+	// cases wait side by side, so the test takes 30 seconds, not 60.
+	test('a node call and a credential’s token request wait 30 seconds by default, not 300', async () => {
+		const user = knetik.addAdminUser();
+		const credential = n8n.addCredential('knetikCloudPasswordOAuth2Api', { baseUrl: knetik.server.url, ...user, clientId: 'web' });
+		c2m.server.hangNext();
+		knetik.server.hangNext();
+		const started = Date.now();
+		const [nodeCall, tokenRequest] = await Promise.all([
+			n8n.run(c2mRun('revoke', { id: 'tok_lt_x' })),
+			n8n.run({
+				...knetikRun('get', { username: 'ada', clientId: 'client-1', authentication: 'password' }),
+				credentials: { knetikCloudPasswordOAuth2Api: credential },
+			}),
+		]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(29_000);
+		expect(Date.now() - started).toBeLessThan(40_000);
+		expect(errorOf(nodeCall).message).toBe('C2M did not answer within 30 seconds');
+		expect(errorOf(tokenRequest).message).toBe('The credential could not get an access token: Knetik Cloud did not answer within 30 seconds');
+	}, 45_000);
+});

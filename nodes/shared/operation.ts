@@ -23,6 +23,7 @@ import {
 } from './httpErrors';
 import { assertSetFieldsResolve } from './parameters';
 import type { ApiProvider } from './provider';
+import { inSeconds, isTimeout, DEFAULT_TIMEOUT_MS, shareTimeoutWithTokenRequests } from './timeout';
 import { TokenRequestError } from './tokens';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -119,6 +120,7 @@ async function toUserError(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
 	error: unknown,
+	timeoutMs: number,
 ): Promise<NodeApiError | NodeOperationError> {
 	const itemIndex = context.getItemIndex();
 	if (error instanceof NodeOperationError) {
@@ -149,6 +151,9 @@ async function toUserError(
 		const said = provider.readErrorBody(refusedGrant).message ?? String(refusedGrant.error);
 		message = `The credential could not get an access token. ${provider.displayName}: ${said}`;
 		description = `${provider.displayName} refused the token request (${String(refusedGrant.error)}). Check the values in the credential.`;
+	} else if (isTimeout(error)) {
+		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
+		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
 	} else if (failure) {
 		({ message, description } = describeHttpFailure(provider, failure));
 		httpCode = String(failure.status);
@@ -169,13 +174,19 @@ async function toUserError(
 	});
 }
 
+/** The node's Options > Timeout (n8n's Request Options), or the package default. */
+function requestTimeout(context: IExecuteSingleFunctions): number {
+	const { timeout } = context.getNodeParameter('requestOptions', {}) as { timeout?: unknown };
+	return typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
+}
+
 /**
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
  * - checks the item's parameters (a field set to an expression that resolves to nothing
  *   included), and throws before anything is sent;
- * - sends the request (n8n renews expired credential tokens on a 401 and resends), and
+ * - sends the request with a bounded time, which the credential's token requests share (n8n renews expired credential tokens on a 401 and resends), and
  *   accepts only the documented success status and kind of body;
  * - turns any failure into an error with the provider's message and no secret in it;
  * - pairs every output item, error items under Continue On Fail included, with its input.
@@ -205,6 +216,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 		operations: {
 			async pagination(this: IExecutePaginationFunctions, requestData: RequestData) {
 				const pairedItem = { item: this.getItemIndex() };
+				const timeoutMs = requestTimeout(this);
 				try {
 					const credential = spec.requiredCredential;
 					if (credential && !this.getNode().credentials?.[credential.name]) {
@@ -222,11 +234,13 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
 					}
+					requestData.options.timeout = timeoutMs;
+					shareTimeoutWithTokenRequests(this.helpers, timeoutMs);
 					const items = await fetch.call(this, requestData);
 					assertJsonObjectItems(provider, items);
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
-					const userError = await toUserError(this, provider, error);
+					const userError = await toUserError(this, provider, error, timeoutMs);
 					if (!this.continueOnFail()) throw userError;
 					return [
 						// n8n shows the error details from `error`, and itself keeps only the message in `json`.

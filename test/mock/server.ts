@@ -128,6 +128,11 @@ export class MockServer {
 		this.faults.push({ status, body: this.options.errorBody(status, message, code) });
 	}
 
+	/** The next request is received and never answered: a server that hangs. */
+	hangNext(): void {
+		this.faults.push({ status: 0 });
+	}
+
 	/** The next request gets this answer instead of its normal one: a misbehaving server or a proxy in the way. */
 	answerNext(response: MockResponse): void {
 		this.faults.push(response);
@@ -164,6 +169,7 @@ export class MockServer {
 		} catch (error) {
 			response = this.error(500, `Mock failure: ${(error as Error).message}`, 'mock_failure');
 		}
+		if (response.status === 0) return; // hangNext: the connection stays open, unanswered, until stop()
 		const headers: Record<string, string> = {
 			...(this.options.commonHeaders?.() ?? {}),
 			...(response.headers ?? {}),
