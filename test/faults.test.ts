@@ -406,3 +406,97 @@ describe('Bounded time, said plainly', () => {
 		expect(errorOf(tokenRequest).message).toBe('The credential could not get an access token: Knetik Cloud did not answer within 30 seconds');
 	}, 45_000);
 });
+
+
+describe('Input that cannot be right is refused, naming the field', () => {
+	const nothingSent = () => [knetik, c2m, confluent, runai].every((mock) => mock.server.requests.length === 0);
+
+	test.each([
+		['Knetik Cloud, an unknown operation', { authentication: 'clientCredentials', resource: 'token', operation: 'purge' }, 'knetikCloud', 'Operation "purge" is not one of this node’s choices: Delete, Get, Get Many'],
+		['Knetik Cloud, an unknown resource', { authentication: 'clientCredentials', resource: 'user', operation: 'get' }, 'knetikCloud', 'Resource "user" is not one of this node’s choices: Token'],
+		['Confluent Cloud, an unknown resource', { resource: 'apiKey', operation: 'redeem' }, 'confluentCloud', 'Resource "apiKey" is not one of this node’s choices: OAuth Token, Shared Token'],
+		['Confluent Cloud, an operation of the other resource', { resource: 'oauthToken', operation: 'redeem', subjectToken: 'a.jwt', identityPoolId: 'pool-AbCd' }, 'confluentCloud', 'Operation "redeem" is not one of this node’s choices: Exchange'],
+		['Run:ai, an unknown grant type', { resource: 'token', operation: 'create', grantType: 'device_code' }, 'runAi', 'Grant Type "device_code" is not one of this node’s choices: App Token (Legacy), Client Credentials, Exchange Token, External Token Exchange, Password, Refresh Token'],
+		['C2M, an unknown proof', { resource: 'token', operation: 'issueLongTerm', authentication: 'clientKey', proof: 'magic' }, 'c2m', 'Proof "magic" is not one of this node’s choices: Client Secret (From the Credential), One-Time Code'],
+		['C2M, an unknown grant type', { resource: 'token', operation: 'issueLongTerm', authentication: 'clientKey', grantType: 'password' }, 'c2m', 'Grant Type "password" is not one of this node’s choices: Client Credentials, Assertion'],
+		['Knetik, an unknown sort direction', { authentication: 'clientCredentials', resource: 'token', operation: 'getAll', sort: { order: [{ property: 'username', direction: 'UP' }] } }, 'knetikCloud', 'Direction (in Sort, rule 1) "UP" is not one of this node’s choices: Ascending, Descending'],
+	])('%s is refused before anything is sent', async (_case, parameters, node, message) => {
+		const credentials = {
+			knetikCloud: () => knetikRun('get', {}).credentials,
+			confluentCloud: () => confluentRun('redeem', {}).credentials,
+			c2m: () => ({
+				c2mLongTermTokenApi: n8n.addCredential('c2mLongTermTokenApi', { longTermToken: c2m.longTermToken(), baseUrl: c2m.server.url }),
+				c2mClientKeyApi: n8n.addCredential('c2mClientKeyApi', { clientId: C2M_CLIENT.id, clientSecret: C2M_CLIENT.secret, baseUrl: c2m.server.url }),
+			}),
+			runAi: () => runAiRun('create', {}).credentials,
+		}[node]!();
+		const result = await n8n.run({ node, parameters, credentials });
+		const error = errorOf(result);
+		expect(error.message).toBe(message);
+		expect(error.description).toMatch(/Nothing was sent/);
+		expect(nothingSent()).toBe(true);
+	});
+
+	// C2M shows its Authentication field per operation, so with an unknown operation n8n itself
+	// stops, before this package's code runs, because no credential applies.
+	test('C2M, an unknown operation: n8n stops before anything is sent', async () => {
+		const result = await n8n.run(c2mRun('rotate', {}));
+		expect(errorOf(result).message).toBe('Could not get parameter "authentication"');
+		expect(nothingSent()).toBe(true);
+	});
+
+	test('Custom API Call says to use the HTTP Request node with the credential', async () => {
+		const result = await n8n.run(knetikRun('__CUSTOM_API_CALL__', {}));
+		expect(errorOf(result).message).toBe(
+			'Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential',
+		);
+		expect(errorOf(result).description).toContain('Predefined Credential Type');
+		expect(nothingSent()).toBe(true);
+	});
+
+	test('Run:ai: the documented maximum lengths are enforced', async () => {
+		const error = errorOf(
+			await n8n.run(runAiRun('create', { grantType: 'client_credentials', clientId: 'x'.repeat(256), clientSecret: 's'.repeat(501) })),
+		);
+		expect(error.message).toBe('Client ID must be at most 255 characters');
+		expect(error.description).toContain('Client Secret must be at most 500 characters');
+		expect(nothingSent()).toBe(true);
+	});
+
+	test.each([
+		['a line break', 'agent\r\nX-Injected: 1'],
+		['a NUL', 'agent\u0000'],
+		['a character outside Latin-1', 'agent ✓'],
+	])('Run:ai User-Agent with %s is refused, not stripped', async (_case, userAgent) => {
+		const error = errorOf(
+			await n8n.run(
+				runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret, options: { userAgent } }),
+			),
+		);
+		expect(error.message).toBe(
+			'User-Agent is sent as an HTTP header, so it cannot contain line breaks, control characters or characters outside Latin-1',
+		);
+		expect(nothingSent()).toBe(true);
+	});
+
+	test('a lone surrogate in a path value is refused, not sent as an empty segment', async () => {
+		const error = errorOf(await n8n.run(c2mRun('revoke', { id: 'a\uD800b' })));
+		expect(error.message).toBe('Token ID is not well-formed text (it holds half of a character pair)');
+		expect(nothingSent()).toBe(true);
+	});
+
+	test('zod’s own enum message never reaches the user: it names the field', async () => {
+		// An expression is how a value outside the panel's choices gets past the options check.
+		const error = errorOf(
+			await n8n.run(knetikRun('getAll', { sort: { order: [{ property: 'username', direction: '={{ "up" }}' }] } })),
+		);
+		expect(error.message).not.toMatch(/Invalid enum value/);
+		expect(error.message).toMatch(/^Direction/);
+	});
+
+	test('validation failures are NodeOperationErrors with Continue On Fail', async () => {
+		const result = await n8n.run({ ...c2mRun('revoke', { id: '={{ $json.id }}' }, [{ id: '..' }]), continueOnFail: true });
+		expect(result.items[0].error?.name).toBe('NodeOperationError');
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+	});
+});

@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS } from '../shared/fields';
+import { refuseUnknownOperation } from '../shared/operation';
 import { registerNodeDescription } from '../shared/parameters';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
 import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
@@ -40,6 +41,7 @@ export class ConfluentCloud implements INodeType {
 					{ name: 'Shared Token', value: 'sharedToken' },
 				],
 				default: 'sharedToken',
+				routing: refuseUnknownOperation,
 			},
 			sharedTokenOperations,
 			...sharedTokenFields,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pageNumberPagination, returnAllOrLimitFields } from '../shared/pagination';
-import { optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
+import { choice, optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
 import { knetikCloud } from './provider';
 
 const showFor = (operation: string, conditions?: Record<string, string[]>) =>
@@ -78,7 +78,7 @@ export const tokenOperations: INodeProperties = {
 					}),
 					sort: z.object({
 						order: z
-							.array(z.object({ property: requiredText('Sort property'), direction: z.enum(['ASC', 'DESC']) }))
+							.array(z.object({ property: requiredText('Sort property'), direction: choice('Direction', ['ASC', 'DESC']) }))
 							.optional(),
 					}),
 				}),

@@ -8,6 +8,7 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
+import { refuseUnknownOperation } from './operation';
 import { SESSION_TOKEN } from './tokens';
 
 /** The `baseUrl` field every credential of this package has. */
@@ -54,6 +55,7 @@ export const tokenResource: INodeProperties = {
 	noDataExpression: true,
 	options: [{ name: 'Token', value: 'token' }],
 	default: 'token',
+	routing: refuseUnknownOperation,
 };
 
 /** displayOptions that show a field for one operation of a resource, and any further conditions. */

@@ -21,7 +21,7 @@ import {
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
-import { assertSetFieldsResolve } from './parameters';
+import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { inSeconds, isTimeout, DEFAULT_TIMEOUT_MS, shareTimeoutWithTokenRequests } from './timeout';
 import { TokenRequestError } from './tokens';
@@ -184,8 +184,8 @@ function requestTimeout(context: IExecuteSingleFunctions): number {
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
- * - checks the item's parameters (a field set to an expression that resolves to nothing
- *   included), and throws before anything is sent;
+ * - checks the item's parameters (fields set to expressions that resolve to nothing, choices
+ *   outside their options, the operation's own rules), and throws before anything is sent;
  * - sends the request with a bounded time, which the credential's token requests share (n8n renews expired credential tokens on a 401 and resends), and
  *   accepts only the documented success status and kind of body;
  * - turns any failure into an error with the provider's message and no secret in it;
@@ -229,7 +229,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 							},
 						);
 					}
-					assertSetFieldsResolve(this, provider);
+					assertParametersUsable(this, provider);
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
@@ -251,3 +251,33 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 		},
 	};
 }
+
+/**
+ * Routing for the Resource field. It applies when no operation's routing does: an unknown
+ * resource or operation (an imported or hand-edited workflow, or the editor's Custom API
+ * Call), for which n8n would otherwise send an authenticated GET to the base URL. Each
+ * operation's own routing replaces it. It refuses the item, naming the field, and sends
+ * nothing.
+ */
+export const refuseUnknownOperation: INodePropertyRouting = {
+	send: { paginate: true },
+	operations: {
+		async pagination(this: IExecutePaginationFunctions) {
+			const pairedItem = { item: this.getItemIndex() };
+			const nodeName = nodeDisplayName(this);
+			const provider: ApiProvider = { displayName: nodeName, readErrorBody: () => ({}), secretParameters: [] };
+			let refusal = new NodeOperationError(this.getNode(), 'This resource and operation cannot run', {
+				itemIndex: pairedItem.item,
+				description: `The node has no operation for them. Choose a resource and an operation in the panel. Nothing was sent to ${nodeName}.`,
+			});
+			try {
+				// Names the field (Resource or Operation) and its value, where it can.
+				assertParametersUsable(this, provider);
+			} catch (error) {
+				refusal = error as NodeOperationError;
+			}
+			if (!this.continueOnFail()) throw refusal;
+			return [{ json: { error: refusal.message }, error: refusal, pairedItem }];
+		},
+	},
+};

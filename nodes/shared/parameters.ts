@@ -53,15 +53,18 @@ interface SetField {
 	path: string;
 	/** The field as the panel shows it, such as `Scopes (in Additional Fields, entry 2)`. */
 	label: string;
+	property: INodeProperties;
 }
 
 /**
  * Every value the user set for this operation, down to collection options, fixed-collection
  * entries and multiple-value entries. An expression is a leaf: what it resolves to is checked
- * as a whole.
+ * as a whole. So is a choice (an options field), whose value must be one of its options.
  */
 function setFieldsOf(property: INodeProperties, raw: unknown, path: string, label: string): SetField[] {
-	if (isExpression(raw) || raw === null || raw === undefined) return [{ path, label }];
+	if (isExpression(raw) || raw === null || raw === undefined || property.type === 'options') {
+		return [{ path, label, property }];
+	}
 	if (property.type === 'collection' && isRecord(raw)) {
 		return (property.options as INodeProperties[]).flatMap((option) =>
 			option.name in raw
@@ -77,7 +80,7 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 			return list.flatMap((entry: unknown, index) => {
 				const entryPath = Array.isArray(entries) ? `${path}.${group.name}[${index}]` : `${path}.${group.name}`;
 				const entryLabel = Array.isArray(entries) ? `in ${label}, rule ${index + 1}` : `in ${label}`;
-				if (!isRecord(entry)) return [{ path: entryPath, label: `${group.displayName} (${entryLabel})` }];
+				if (!isRecord(entry)) return [{ path: entryPath, label: `${group.displayName} (${entryLabel})`, property }];
 				return group.values.flatMap((value) =>
 					value.name in entry
 						? setFieldsOf(value, entry[value.name], `${entryPath}.${value.name}`, `${value.displayName} (${entryLabel})`)
@@ -90,35 +93,75 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 		// The list as typed; each entry is a value of its own.
 		return raw.flatMap((entry, index) =>
 			isExpression(entry) || entry === null
-				? [{ path: `${path}[${index}]`, label: `${label.replace(/\)$/, '')}${label.endsWith(')') ? ', ' : ' ('}entry ${index + 1})` }]
+				? [{ path: `${path}[${index}]`, label: `${label.replace(/\)$/, '')}${label.endsWith(')') ? ', ' : ' ('}entry ${index + 1})`, property }]
 				: [],
 		);
 	}
 	return [];
 }
 
+/** n8n's editor offers this operation value on nodes that have a credential, for calls the node lacks. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function refuse(context: IExecuteSingleFunctions, nodeName: string, message: string, description: string): never {
+	throw new NodeOperationError(context.getNode(), message, {
+		itemIndex: context.getItemIndex(),
+		description: `${description} Nothing was sent to ${nodeName}.`,
+	});
+}
+
 /**
- * Refuses the item when a field the user set (a literal null, or an expression) resolves to
- * undefined, null, empty text or an empty list. Fields the user did not add are not looked at:
- * they are not sent. Literal empty text is left to each operation's rules, as n8n saves a
- * cleared field as its default.
+ * Refuses the item, before anything is sent:
+ * - when a field the user set (a literal null, or an expression) resolves to undefined, null,
+ *   empty text or an empty list: the request would go out without it;
+ * - when a choice (Resource, Operation, Grant Type, ...) holds a value that is not one of its
+ *   options, as imported or hand-edited workflows can: n8n would send the request without
+ *   the parts that value should have added.
+ * Fields the user did not add are not looked at: they are not sent. Literal empty text is
+ * left to each operation's rules, as n8n saves a cleared field as its default.
  */
-export function assertSetFieldsResolve(context: IExecuteSingleFunctions, provider: ApiProvider): void {
+export function assertParametersUsable(context: IExecuteSingleFunctions, provider: ApiProvider): void {
 	const description = descriptionOf(context);
 	if (!description) return;
 	const node = context.getNode();
 	const parameters = node.parameters;
+	const itemIndex = context.getItemIndex();
 	for (const property of description.properties) {
 		if (!(property.name in parameters)) continue;
 		if (!NodeHelpers.displayParameter(parameters, property, node, description, parameters)) continue;
 		for (const field of setFieldsOf(property, parameters[property.name], property.name, property.displayName)) {
-			const nothing = nothingIn(context.getNodeParameter(field.path, null));
-			if (nothing === undefined) continue;
-			const itemIndex = context.getItemIndex();
-			throw new NodeOperationError(node, `${field.label} is set but resolved to nothing (${nothing}) for item ${itemIndex}`, {
-				itemIndex,
-				description: `The field is set, but for this item its value is ${nothing}, and the request would go out without it. Give the item a value, or remove the field. Nothing was sent to ${provider.displayName}.`,
-			});
+			const value: unknown = context.getNodeParameter(field.path, null);
+			const nothing = nothingIn(value);
+			if (nothing !== undefined) {
+				refuse(
+					context,
+					provider.displayName,
+					`${field.label} is set but resolved to nothing (${nothing}) for item ${itemIndex}`,
+					`The field is set, but for this item its value is ${nothing}, and the request would go out without it. Give the item a value, or remove the field.`,
+				);
+			}
+			if (field.property.type !== 'options') continue;
+			const choices = (field.property.options ?? []) as Array<{ name: string; value: unknown }>;
+			if (choices.some((choice) => choice.value === value)) continue;
+			if (field.property.name === 'operation' && value === CUSTOM_API_CALL) {
+				refuse(
+					context,
+					provider.displayName,
+					`Custom API Call is not an operation of the ${description.displayName} node: use the HTTP Request node with this credential`,
+					`In the HTTP Request node, choose Authentication: Predefined Credential Type and this node's credential type; it adds the credential's authentication to any call of the API.`,
+				);
+			}
+			refuse(
+				context,
+				provider.displayName,
+				`${field.label} "${String(value)}" is not one of this node’s choices: ${choices.map((choice) => choice.name).join(', ')}`,
+				'The workflow holds a value the node does not offer (an imported or edited workflow, or an expression). Choose one of the options in the panel.',
+			);
 		}
 	}
+}
+
+/** The name of the node an item runs in, as users know it. */
+export function nodeDisplayName(context: IExecuteSingleFunctions): string {
+	return descriptionOf(context)?.displayName ?? context.getNode().name;
 }
