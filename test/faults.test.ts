@@ -51,7 +51,10 @@ beforeEach(() => {
 			new RunAiApi(),
 		],
 	);
-	for (const server of mocks) server.clearRequests();
+	for (const server of mocks) {
+		server.clearRequests();
+		server.clearFaults();
+	}
 	knetik.stored = seedTokens();
 	confluent.shareTokens.set(SHARE_TOKEN, { redeemed: false });
 });
@@ -499,4 +502,54 @@ describe('Input that cannot be right is refused, naming the field', () => {
 		expect(result.items[0].error?.name).toBe('NodeOperationError');
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
+});
+
+describe('Continue On Fail keeps every item', () => {
+	test('203 items, every 7th failing in a different way: one output item per input, paired, the good ones done', async () => {
+		const failures: [Record<string, unknown>, RegExp][] = [
+			[{ user: '' }, /^Username is set but resolved to nothing \(empty text\) for item \d+$/],
+			[{ user: null }, /^Username is set but resolved to nothing \(null\) for item \d+$/],
+			[{}, /^Username is set but resolved to nothing \(undefined\) for item \d+$/],
+			[{ user: '..' }, /^Username cannot be "\." or "\.\."/],
+			[{ user: 'a\uD800b' }, /^Username is not well-formed text/],
+			[{ user: 'captive' }, /^Knetik Cloud answered HTTP 200 with text\/html, not the documented HTTP 200 with a JSON object$/],
+			[{ user: 'slow' }, /^Knetik Cloud did not answer within 2 seconds$/],
+			[{ user: 'accepted' }, /^Knetik Cloud answered HTTP 202 with application\/json, not the documented HTTP 200 with a JSON object$/],
+			[{ user: 'nobody' }, /^Knetik Cloud: Token not found$/],
+		];
+		const items = Array.from({ length: 203 }, (_, index) =>
+			index % 7 === 0 ? { ...failures[(index / 7) % failures.length][0] } : { user: 'ada', client: `client-${index % 4}` },
+		) as IDataObject[];
+		const user = knetik.addAdminUser();
+		const credential = n8n.addCredential('knetikCloudPasswordOAuth2Api', { baseUrl: knetik.server.url, ...user, clientId: 'web' });
+		const segment = (request: { segments: string[] }) => request.segments[2];
+		knetik.server.answerWhen((request) => segment(request) === 'captive', html);
+		knetik.server.answerWhen((request) => segment(request) === 'slow', { status: 0 });
+		knetik.server.answerWhen((request) => segment(request) === 'accepted', { status: 202, body: { queued: true } });
+
+		const result = await n8n.run({
+			...knetikRun('get', { authentication: 'password', username: '={{ $json.user }}', clientId: '={{ $json.client ?? "client-0" }}', requestOptions: { timeout: 2000 } }),
+			credentials: { knetikCloudPasswordOAuth2Api: credential },
+			items,
+			continueOnFail: true,
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(203);
+		result.items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(typeof item.json).toBe('object');
+			if (index % 7 === 0) {
+				const [, message] = failures[(index / 7) % failures.length];
+				expect(item.json.error).toMatch(message);
+				expect(item.error).toBeDefined();
+			} else {
+				expect(item.json).toEqual({ username: 'ada', client_id: `client-${index % 4}`, token: expect.stringMatching(/^stored-ada-/) });
+			}
+		});
+		// One token request for all items; the refused items never reached Knetik.
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+		const reached = items.filter((item) => ['ada', 'captive', 'slow', 'accepted', 'nobody'].includes(String(item.user)));
+		expect(knetikAdminCalls()).toHaveLength(reached.length);
+	}, 20_000);
 });

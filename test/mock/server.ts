@@ -90,6 +90,8 @@ export class MockServer {
 
 	private readonly faults: MockResponse[] = [];
 
+	private readonly matchedFaults: Array<{ match: (request: RecordedRequest) => boolean; response: MockResponse }> = [];
+
 	constructor(options: MockServerOptions) {
 		this.name = options.name;
 		this.options = options;
@@ -126,6 +128,16 @@ export class MockServer {
 	/** The next request gets this error instead of its normal answer (server faults the API documents). */
 	failNext(status: number, message = 'Injected failure', code = 'injected'): void {
 		this.faults.push({ status, body: this.options.errorBody(status, message, code) });
+	}
+
+	/** Every request `match` accepts gets `response` (status 0: no answer at all) until clearFaults(). */
+	answerWhen(match: (request: RecordedRequest) => boolean, response: MockResponse): void {
+		this.matchedFaults.push({ match, response });
+	}
+
+	clearFaults(): void {
+		this.faults.length = 0;
+		this.matchedFaults.length = 0;
 	}
 
 	/** The next request is received and never answered: a server that hangs. */
@@ -165,7 +177,10 @@ export class MockServer {
 
 		let response: MockResponse;
 		try {
-			response = this.faults.shift() ?? (await this.route(request));
+			response =
+				this.faults.shift() ??
+				this.matchedFaults.find((fault) => fault.match(request))?.response ??
+				(await this.route(request));
 		} catch (error) {
 			response = this.error(500, `Mock failure: ${(error as Error).message}`, 'mock_failure');
 		}
