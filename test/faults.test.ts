@@ -14,6 +14,7 @@ import { RunAiApi } from '../credentials/RunAiApi.credentials';
 import { C2m } from '../nodes/C2m/C2m.node';
 import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
+import { registerNodeDescription } from '../nodes/shared/parameters';
 import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
 import { oAuth2Api } from './harness/oAuth2Api.ts';
@@ -552,4 +553,29 @@ describe('Continue On Fail keeps every item', () => {
 		const reached = items.filter((item) => ['ada', 'captive', 'slow', 'accepted', 'nobody'].includes(String(item.user)));
 		expect(knetikAdminCalls()).toHaveLength(reached.length);
 	}, 20_000);
+});
+
+test('Custom API Call is refused when n8n has added it to the options, as n8n 2.41 does when it loads the package', async () => {
+	const node = new KnetikCloud();
+	const original = node.description;
+	node.description = {
+		...original,
+		properties: original.properties.map((property) =>
+			property.name === 'operation'
+				? { ...property, options: [...(property.options ?? []), { name: 'Custom API Call', value: '__CUSTOM_API_CALL__' }] }
+				: property,
+		),
+	};
+	registerNodeDescription(node.description);
+	const harness = new N8nHarness([node], [oAuth2Api, new KnetikCloudOAuth2Api()]);
+	const client = knetik.addAdminClient();
+	const credential = harness.addCredential('knetikCloudOAuth2Api', { baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret });
+	const result = await harness.run({
+		node: 'knetikCloud',
+		parameters: { authentication: 'clientCredentials', resource: 'token', operation: '__CUSTOM_API_CALL__' },
+		credentials: { knetikCloudOAuth2Api: credential },
+	});
+	registerNodeDescription(original);
+	expect(errorOf(result).message).toBe('Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential');
+	expect(knetik.server.requests).toEqual([]);
 });

@@ -141,9 +141,13 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 				);
 			}
 			if (field.property.type !== 'options') continue;
-			const choices = (field.property.options ?? []) as Array<{ name: string; value: unknown }>;
+			// n8n itself adds Custom API Call to the Resource and Operation options of nodes with a
+			// credential, so it counts as a choice the node does not have.
+			const choices = ((field.property.options ?? []) as Array<{ name: string; value: unknown }>).filter(
+				(choice) => choice.value !== CUSTOM_API_CALL,
+			);
 			if (choices.some((choice) => choice.value === value)) continue;
-			if (field.property.name === 'operation' && value === CUSTOM_API_CALL) {
+			if (value === CUSTOM_API_CALL) {
 				refuse(
 					context,
 					provider.displayName,
