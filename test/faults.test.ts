@@ -579,3 +579,65 @@ test('Custom API Call is refused when n8n has added it to the options, as n8n 2.
 	expect(errorOf(result).message).toBe('Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential');
 	expect(knetik.server.requests).toEqual([]);
 });
+
+test('Continue On Fail, Run:ai Create: 210 items, every 7th refused for its input or failed by the answer', async () => {
+	const failures: [IDataObject, RegExp][] = [
+		[{ clientId: 'x'.repeat(256) }, /^Client ID must be at most 255 characters$/],
+		[{ agent: 'n8n\r\nX-Injected: yes' }, /^User-Agent is sent as an HTTP header/],
+		[{ agent: 'n8n ✓' }, /^User-Agent is sent as an HTTP header/],
+		[{ agent: '' }, /^User-Agent \(in Options\) is set but resolved to nothing \(empty text\) for item \d+$/],
+		[{ secret: null }, /^Client Secret is set but resolved to nothing \(null\) for item \d+$/],
+		[{ clientId: 'captive' }, /^Run:ai answered HTTP 200 with text\/html, not the documented HTTP 200 with a JSON object$/],
+		[{ clientId: 'broken' }, /^Run:ai answered HTTP 200 with application\/json, not the documented HTTP 200 with a JSON object$/],
+		[{ secret: 'wrong-secret' }, /^Run:ai: Invalid credentials/],
+	];
+	const items = Array.from({ length: 210 }, (_, index) => ({
+		clientId: RUNAI_CLIENT.id,
+		secret: RUNAI_CLIENT.secret,
+		agent: `n8n/${index}`,
+		...(index % 7 === 0 ? failures[(index / 7) % failures.length][0] : {}),
+	})) as IDataObject[];
+	const sentClientId = (request: { body: unknown }) => (request.body as { clientID?: string } | undefined)?.clientID;
+	runai.server.answerWhen((request) => sentClientId(request) === 'captive', html);
+	runai.server.answerWhen((request) => sentClientId(request) === 'broken', {
+		status: 200,
+		rawBody: '{"accessToken": "trunc',
+		headers: { 'content-type': 'application/json' },
+	});
+
+	const result = await n8n.run({
+		...runAiRun('create', {
+			grantType: 'client_credentials',
+			clientId: '={{ $json.clientId }}',
+			clientSecret: '={{ $json.secret }}',
+			options: { userAgent: '={{ $json.agent }}' },
+		}),
+		items,
+		continueOnFail: true,
+	});
+
+	expect(result.error).toBeUndefined();
+	expect(result.items).toHaveLength(210);
+	result.items.forEach((item, index) => {
+		expect(item.pairedItem).toEqual({ item: index });
+		if (index % 7 === 0) {
+			expect(item.json.error).toMatch(failures[(index / 7) % failures.length][1]);
+		} else {
+			expect(item.json).toEqual(expect.objectContaining({ accessToken: expect.stringMatching(/^runai_at_/) }));
+		}
+	});
+	// Items refused for their input sent nothing; the others (180 good, 10 failed by the answer) were sent once each.
+	expect(runai.server.requests).toHaveLength(190);
+	expect(runai.server.requests.every((request) => !/[\r\n]/.test(String(request.headers['user-agent'])))).toBe(true);
+});
+
+test('stop mode: n8n hands a refusal on as a NodeApiError with the same message and description', async () => {
+	const result = await n8n.run(c2mRun('revoke', { id: '={{ $json.id }}' }, [{ id: '' }]));
+	const error = errorOf(result);
+	expect(error.message).toBe('Token ID is set but resolved to nothing (empty text) for item 0');
+	expect(error.description).toMatch(/Nothing was sent to C2M\.$/);
+	// routing-node.js (n8n-core 2.41.1) wraps whatever an item's request promise rejects with
+	// that is not a NodeApiError; a declarative node has no earlier place to refuse an item.
+	expect(error.name).toBe('NodeApiError');
+	expect(c2m.server.requests).toHaveLength(0);
+});
