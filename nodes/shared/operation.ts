@@ -23,7 +23,7 @@ import {
 } from './httpErrors';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
-import { inSeconds, isTimeout, DEFAULT_TIMEOUT_MS, shareTimeoutWithTokenRequests } from './timeout';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, shareTimeoutWithTokenRequests } from './timeout';
 import { TokenRequestError } from './tokens';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -186,8 +186,11 @@ function requestTimeout(context: IExecuteSingleFunctions): number {
  * hook runs the whole life of one item's request:
  * - checks the item's parameters (fields set to expressions that resolve to nothing, choices
  *   outside their options, the operation's own rules), and throws before anything is sent;
- * - sends the request with a bounded time, which the credential's token requests share (n8n renews expired credential tokens on a 401 and resends), and
- *   accepts only the documented success status and kind of body;
+ * - sends the request within the node's Timeout (or the package default), which the
+ *   credential's token requests share; n8n renews expired credential tokens on a 401 and
+ *   resends;
+ * - accepts only the documented success status and kind of body, and items that are JSON
+ *   objects;
  * - turns any failure into an error with the provider's message and no secret in it;
  * - pairs every output item, error items under Continue On Fail included, with its input.
  */
@@ -229,7 +232,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 							},
 						);
 					}
-					assertParametersUsable(this, provider);
+					assertParametersUsable(this, provider.displayName);
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
@@ -265,14 +268,13 @@ export const refuseUnknownOperation: INodePropertyRouting = {
 		async pagination(this: IExecutePaginationFunctions) {
 			const pairedItem = { item: this.getItemIndex() };
 			const nodeName = nodeDisplayName(this);
-			const provider: ApiProvider = { displayName: nodeName, readErrorBody: () => ({}), secretParameters: [] };
 			let refusal = new NodeOperationError(this.getNode(), 'This resource and operation cannot run', {
 				itemIndex: pairedItem.item,
 				description: `The node has no operation for them. Choose a resource and an operation in the panel. Nothing was sent to ${nodeName}.`,
 			});
 			try {
 				// Names the field (Resource or Operation) and its value, where it can.
-				assertParametersUsable(this, provider);
+				assertParametersUsable(this, nodeName);
 			} catch (error) {
 				refusal = error as NodeOperationError;
 			}

@@ -7,14 +7,14 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { ApiProvider } from './provider';
-
 /*
- * A field the user set must reach the request. n8n's declarative engine drops a value that
- * resolves to undefined (and this package's nodes leave out empty optional values on
+ * What the user set must reach the request as set. n8n's declarative engine drops a value
+ * that resolves to undefined (and this package's nodes leave out empty optional values on
  * purpose), so an expression that resolves to nothing would silently send a request without
  * that field: a Delete without its Username deletes every user's tokens, scopes left out give
- * a token every scope. The check below refuses such an item before anything is sent.
+ * a token every scope. Likewise a choice outside its options adds nothing to the request. The
+ * check below refuses such an item before anything is sent. It reads the node's description
+ * to know the fields, and names them as the panel does.
  */
 
 /** Node descriptions by node name, so the shared checks can name fields as the panel shows them. */
@@ -120,8 +120,9 @@ function refuse(context: IExecuteSingleFunctions, nodeName: string, message: str
  * Fields the user did not add are not looked at: they are not sent. Literal empty text is
  * left to each operation's rules, as n8n saves a cleared field as its default.
  */
-export function assertParametersUsable(context: IExecuteSingleFunctions, provider: ApiProvider): void {
+export function assertParametersUsable(context: IExecuteSingleFunctions, providerName: string): void {
 	const description = descriptionOf(context);
+	// Every node of this package registers itself; a node that did not has nothing to check here.
 	if (!description) return;
 	const node = context.getNode();
 	const parameters = node.parameters;
@@ -135,7 +136,7 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 			if (nothing !== undefined) {
 				refuse(
 					context,
-					provider.displayName,
+					providerName,
 					`${field.label} is set but resolved to nothing (${nothing}) for item ${itemIndex}`,
 					`The field is set, but for this item its value is ${nothing}, and the request would go out without it. Give the item a value, or remove the field.`,
 				);
@@ -150,14 +151,14 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 			if (value === CUSTOM_API_CALL) {
 				refuse(
 					context,
-					provider.displayName,
+					providerName,
 					`Custom API Call is not an operation of the ${description.displayName} node: use the HTTP Request node with this credential`,
 					`In the HTTP Request node, choose Authentication: Predefined Credential Type and this node's credential type; it adds the credential's authentication to any call of the API.`,
 				);
 			}
 			refuse(
 				context,
-				provider.displayName,
+				providerName,
 				`${field.label} "${String(value)}" is not one of this node’s choices: ${choices.map((choice) => choice.name).join(', ')}`,
 				'The workflow holds a value the node does not offer (an imported or edited workflow, or an expression). Choose one of the options in the panel.',
 			);
