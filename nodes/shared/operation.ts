@@ -23,7 +23,7 @@ import {
 } from './httpErrors';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
-import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, shareTimeoutWithTokenRequests } from './timeout';
+import { applyTimeoutToTokenRequests, DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
 import { TokenRequestError } from './tokens';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -238,7 +238,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						assertValidInput(this, provider, rules);
 					}
 					requestData.options.timeout = timeoutMs;
-					shareTimeoutWithTokenRequests(this.helpers, timeoutMs);
+					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const items = await fetch.call(this, requestData);
 					assertJsonObjectItems(provider, items);
 					return items.map((item) => ({ ...item, pairedItem }));

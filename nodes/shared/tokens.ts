@@ -10,7 +10,7 @@ import type {
 
 import { describeHttpFailure, redactSecrets, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
-import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, tokenRequestTimeout } from './timeout';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, tokenRequest } from './timeout';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -74,23 +74,17 @@ export async function requestToken(
 	request: IHttpRequestOptions,
 	{ successStatus = 200 }: { successStatus?: number } = {},
 ): Promise<IDataObject> {
-	const timeoutMs = tokenRequestTimeout(helper);
 	const outcome = await helper.helpers
-		.httpRequest({
-			json: true,
-			timeout: timeoutMs,
-			...request,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})
+		.httpRequest(tokenRequest({ json: true, ...request, returnFullResponse: true, ignoreHttpStatusErrors: true }))
 		.then(
 			(response: IN8nHttpFullResponse) => ({ response }),
 			(error: Error) => ({ error }),
 		);
 	if ('error' in outcome && isTimeout(outcome.error)) {
+		const waited = timeoutOf(outcome.error);
 		throw new TokenRequestError(
-			`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`,
-			`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(timeoutMs)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+			`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
+			`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
 		);
 	}
 	if ('error' in outcome) {

@@ -9,6 +9,7 @@ import { chainWorkflow, items } from './workflows.ts';
 
 const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name: 'Knetik Cloud Password OAuth2 API (sandbox)' } };
 const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Long-Term Token API (sandbox)' } };
+const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
 
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
@@ -45,6 +46,14 @@ beforeAll(async () => {
 				type: 'c2m',
 				parameters: { operation: 'revoke', authentication: 'longTermToken', id: revocable.id },
 				credentials: longTerm,
+			},
+		]),
+		chainWorkflow('e2eFaultTokenTimeout', 'A token endpoint that never answers, with the node’s Timeout', [
+			{
+				name: 'Refresh',
+				type: 'runAi',
+				parameters: { operation: 'refresh', refreshToken: 'refresh-token-value', requestOptions: { timeout: 1500 } },
+				credentials: runAi,
 			},
 		]),
 		chainWorkflow('e2eFaultCustomCall', 'Custom API Call run from an imported workflow', [
@@ -122,6 +131,25 @@ test(
 			'Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential',
 		);
 		expect(knetik.server.requests).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'the node’s Timeout bounds the credential’s token request too, in n8n’s own credentials helper',
+	async () => {
+		const { runAi: runai } = n8n.mocks.mocks;
+		runai.server.answerWhen((request) => request.rawPath === '/api/v1/token', { status: 0 });
+		try {
+			const started = Date.now();
+			const error = stoppedWith(await n8n.execute('e2eFaultTokenTimeout'));
+			expect(error.message).toBe('The credential could not get an access token: Run:ai did not answer within 1.5 seconds');
+			// A whole n8n starts for the run; the wait itself is 1.5 s, not 30 or 300.
+			expect(Date.now() - started).toBeLessThan(28_000);
+			expect(runai.server.requestsTo('/api/v1/token')).toHaveLength(1);
+		} finally {
+			runai.server.clearFaults();
+		}
 	},
 	E2E_TIMEOUT,
 );
