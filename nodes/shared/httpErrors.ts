@@ -172,6 +172,14 @@ function bodyText(body: unknown): string {
 	return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
+/**
+ * A JSON object: not a list, not raw bytes. Checked by tag, not prototype, as n8n's
+ * expressions may build objects in another realm.
+ */
+function isJsonObject(value: unknown): boolean {
+	return Object.prototype.toString.call(value) === '[object Object]';
+}
+
 function isEmptyBody(body: unknown): boolean {
 	return bodyText(body) === '';
 }
@@ -182,7 +190,7 @@ export function undocumentedAnswer(
 	success: DocumentedSuccess,
 	answer: { status: number; headers: ResponseHeaders; body: unknown },
 ): { message: string; description: string } | undefined {
-	const bodyIsRight = success.body === 'empty' ? isEmptyBody(answer.body) : isRecord(answer.body);
+	const bodyIsRight = success.body === 'empty' ? isEmptyBody(answer.body) : isJsonObject(answer.body);
 	if (answer.status === success.status && bodyIsRight) return undefined;
 
 	const contentType = headerValue(answer.headers, 'content-type')?.split(';')[0].trim();
@@ -204,7 +212,7 @@ export function undocumentedAnswer(
 
 /** Throws an UnexpectedAnswerError when an output item is not a JSON object, which n8n requires. */
 export function assertJsonObjectItems(provider: ApiProvider, items: Array<{ json: unknown }>): void {
-	const wrong = items.find((item) => !isRecord(item.json));
+	const wrong = items.find((item) => !isJsonObject(item.json));
 	if (!wrong) return;
 	const text = bodyText(wrong.json).slice(0, SHOWN_BODY_LENGTH);
 	throw new UnexpectedAnswerError(
