@@ -65,12 +65,18 @@ export class C2mShortTermTokenApi implements ICredentialType {
 		const baseUrl = baseUrlOf(credentials);
 		const scopes = scopesOf(credentials);
 		return await sessionToken(credentials, identityOf(credentials), async () => {
-			const body = await requestToken(this, c2m, {
-				method: 'POST',
-				url: `${baseUrl}/auth/tokens/short`,
-				headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
-				body: scopes.length ? { scopes } : undefined,
-			});
+			const body = await requestToken(
+				this,
+				c2m,
+				{
+					method: 'POST',
+					url: `${baseUrl}/auth/tokens/short`,
+					headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
+					body: scopes.length ? { scopes } : undefined,
+				},
+				// C2M documents 201 Created for a new short-term token.
+				{ successStatus: 201 },
+			);
 			return {
 				accessToken: tokenField(body, 'access_token', c2m),
 				// C2M sends both; its own expiry instant comes first.

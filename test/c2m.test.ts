@@ -129,7 +129,7 @@ describe('Token: Issue Long-Term', () => {
 		[{ additionalFields: { ttlSeconds: 3599 } }, 'Time to Live (Seconds) must be at least 3600'],
 		[{ additionalFields: { ttlSeconds: 7_776_001 } }, 'Time to Live (Seconds) must be at most 7776000'],
 		[{ additionalFields: { scopes: ['jobs:submit', ' '] } }, 'Each entry of Scopes is required'],
-		[{ proof: 'otpCode', otpCode: '' }, 'One-Time Code is required'],
+		[{ proof: 'otpCode', otpCode: '' }, 'One-Time Code is set but resolved to nothing (empty text) for item 0'],
 	])('refuses %j before sending', async (parameters, message) => {
 		const values = JSON.parse(JSON.stringify(parameters));
 		// Through an expression, as values from earlier nodes arrive; n8n blocks empty required fields in the panel.

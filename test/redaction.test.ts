@@ -155,6 +155,24 @@ describe('errors from the nodes', () => {
 	});
 });
 
+describe('refusals of an unknown operation', () => {
+	// They leave as every other refusal does: a NodeApiError whose node copy was cleaned.
+	test.each([false, true])('leave as a NodeApiError with no secret in it (Continue On Fail: %s)', async (continueOnFail) => {
+		const secret = 'typed-into-the-node-secret';
+		const result = await n8n.run({
+			node: 'runAi',
+			parameters: { resource: 'token', operation: 'purge', clientSecret: secret },
+			credentials: { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted' }) },
+			continueOnFail,
+		});
+		const error = continueOnFail ? result.items[0].error : result.error;
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.message).toContain('Operation "purge" is not one of this node’s choices');
+		expectHidden(result, secret, secret);
+		expect(runai.server.requests).toHaveLength(0);
+	});
+});
+
 function apiKeyData(): ICredentialDataDecryptedObject {
 	return { apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret };
 }

@@ -1,6 +1,7 @@
 /** The pieces of nodes/shared on their own, where a node test would not reach every case. */
-import { describeHttpFailure, findHttpFailure, redactSecrets } from '../nodes/shared/httpErrors';
+import { describeHttpFailure, findHttpFailure, redactSecrets, undocumentedAnswer } from '../nodes/shared/httpErrors';
 import type { ApiProvider } from '../nodes/shared/provider';
+import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
 import {
 	boundSessionToken,
 	expiryAfterSeconds,
@@ -134,4 +135,48 @@ describe('sessionToken', () => {
 		// A token stored before tokens were bound (no fingerprint) is not sent anywhere.
 		expect(boundSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
 	});
+});
+
+describe('undocumentedAnswer', () => {
+	const object = { status: 200, body: 'json object' } as const;
+
+	test('accepts the documented status with the documented kind of body, nothing else', () => {
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: { a: 1 } })).toBeUndefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: '' })).toBeUndefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: undefined })).toBeUndefined();
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: [{ a: 1 }] })).toBeDefined();
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: 'null' })).toBeDefined();
+		expect(undocumentedAnswer(provider, object, { status: 201, headers: {}, body: { a: 1 } })).toBeDefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: ' ' })).toBeDefined();
+	});
+
+	test('shows the status, the content type and the first 120 characters on one line', () => {
+		const page = `<html>\n${'x'.repeat(300)}</html>`;
+		const wrong = undocumentedAnswer(provider, object, {
+			status: 200,
+			headers: { 'content-type': 'text/html; charset=utf-8' },
+			body: Buffer.from(page),
+		});
+		expect(wrong?.message).toBe('Example answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object');
+		expect(wrong?.description).toContain(`Content-Type: text/html, a body that starts with: "<html> ${'x'.repeat(113)}…"`);
+	});
+
+	test('hides secrets before the body is cut, so no cut-off secret is left', () => {
+		const secret = 'the-echoed-client-secret';
+		const answer = { status: 200, headers: { 'content-type': 'text/plain' }, body: `${'x'.repeat(110)}${secret}` };
+		expect(undocumentedAnswer(provider, object, answer)?.description).toContain(secret.slice(0, 10));
+		const wrong = undocumentedAnswer(provider, object, answer, [secret]);
+		expect(wrong?.description).toContain(`${'x'.repeat(110)}[redacted]`);
+		expect(wrong?.description).not.toContain(secret.slice(0, 4));
+	});
+});
+
+test('timeouts: recognised through n8n’s wrapping, with how long they waited', () => {
+	const axiosTimeout = Object.assign(new Error('timeout of 1500ms exceeded'), { code: 'ECONNABORTED', config: { timeout: 1500 } });
+	const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });
+	expect(isTimeout(wrapped)).toBe(true);
+	expect(timeoutOf(wrapped)).toBe(1500);
+	expect(timeoutOf(new Error('timeout of 2500ms exceeded'))).toBe(2500);
+	expect(isTimeout(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+	expect([inSeconds(30_000), inSeconds(1000), inSeconds(500)]).toEqual(['30 seconds', '1 second', '0.5 seconds']);
 });

@@ -1,6 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
+import { c2m } from './provider';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class C2m implements INodeType {
@@ -31,9 +33,14 @@ export class C2m implements INodeType {
 		],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties: [
-			tokenResource,
+			tokenResource(c2m),
 			tokenOperations,
 			...tokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -1,7 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS } from '../shared/fields';
+import { refuseUnknownOperation } from '../shared/operation';
+import { registerNodeDescription } from '../shared/parameters';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
+import { confluentCloud } from './provider';
 import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
 
 export class ConfluentCloud implements INodeType {
@@ -39,6 +42,7 @@ export class ConfluentCloud implements INodeType {
 					{ name: 'Shared Token', value: 'sharedToken' },
 				],
 				default: 'sharedToken',
+				routing: refuseUnknownOperation(confluentCloud),
 			},
 			sharedTokenOperations,
 			...sharedTokenFields,
@@ -46,4 +50,9 @@ export class ConfluentCloud implements INodeType {
 			...oauthTokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -1,6 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
+import { knetikCloud } from './provider';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class KnetikCloud implements INodeType {
@@ -49,9 +51,14 @@ export class KnetikCloud implements INodeType {
 				],
 				default: 'clientCredentials',
 			},
-			tokenResource,
+			tokenResource(knetikCloud),
 			tokenOperations,
 			...tokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -1,6 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, tokenResource } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
+import { runAi } from './provider';
 import { tokenFields, tokenOperations } from './TokenDescription';
 
 export class RunAi implements INodeType {
@@ -21,9 +23,14 @@ export class RunAi implements INodeType {
 		credentials: [{ name: 'runAiApi', required: true }],
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties: [
-			tokenResource,
+			tokenResource(runAi),
 			tokenOperations,
 			...tokenFields,
 		],
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -9,6 +9,8 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
+import { refuseUnknownOperation } from './operation';
+import type { ApiProvider } from './provider';
 import { requestUrlOf } from './redirects';
 import { boundSessionToken } from './tokens';
 import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
@@ -61,14 +63,17 @@ export const JSON_API_REQUEST_DEFAULTS = {
 };
 
 /** The Resource field of the nodes whose only resource is Token. */
-export const tokenResource: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'options',
-	noDataExpression: true,
-	options: [{ name: 'Token', value: 'token' }],
-	default: 'token',
-};
+export function tokenResource(provider: ApiProvider): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Token', value: 'token' }],
+		default: 'token',
+		routing: refuseUnknownOperation(provider),
+	};
+}
 
 /** displayOptions that show a field for one operation of a resource, and any further conditions. */
 export function showForOperation(

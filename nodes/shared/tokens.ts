@@ -8,10 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeHttpFailure } from './httpErrors';
+import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
 import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, tokenRequest } from './timeout';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -77,15 +78,17 @@ function redirectOrRefusal(
  * Failures become TokenRequestErrors carrying the provider's own message; the request
  * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
  * (see redirects.ts): a token endpoint that points to another origin is an error, so the
- * secrets in the request never go there and no token from there is used.
+ * secrets in the request never go there and no token from there is used. Only the documented
+ * success status with a JSON object counts: a captive portal's page is not a token.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
+	{ successStatus = 200 }: { successStatus?: number } = {},
 ): Promise<IDataObject> {
 	const secrets = secretsSentIn(request);
-	const outcome = await sendTokenRequest(helper, provider, request, secrets).then(
+	const outcome = await sendTokenRequest(helper, provider, request, successStatus, secrets).then(
 		(body) => ({ body }),
 		(error: unknown) => ({ error }),
 	);
@@ -113,24 +116,35 @@ async function sendTokenRequest(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
+	successStatus: number,
 	secrets: string[],
 ): Promise<IDataObject> {
 	let current: IHttpRequestOptions = request;
 	let response: IN8nHttpFullResponse;
 	for (let hop = 0; ; hop++) {
 		const outcome = await helper.helpers
-			.httpRequest({
-				json: true,
-				...current,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				sendCredentialsOnCrossOriginRedirect: false,
-			})
+			.httpRequest(
+				// Marked so that the node's Timeout reaches it (see timeout.ts), on every hop.
+				tokenRequest({
+					json: true,
+					...current,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					sendCredentialsOnCrossOriginRedirect: false,
+				}),
+			)
 			.then(
 				(answer: IN8nHttpFullResponse) => ({ answer }),
 				(error: Error) => ({ error }),
 			);
+		if ('error' in outcome && isTimeout(outcome.error)) {
+			const waited = timeoutOf(outcome.error);
+			throw new TokenRequestError(
+				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
+				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+			);
+		}
 		if ('error' in outcome) {
 			throw new TokenRequestError(
 				`The credential could not reach ${provider.displayName} to get an access token`,
@@ -160,14 +174,17 @@ async function sendTokenRequest(
 			`${description} Check the values in the credential.`,
 		);
 	}
-	const body = response.body as IDataObject | undefined;
-	if (typeof body !== 'object' || body === null) {
-		throw new TokenRequestError(
-			`${provider.displayName} answered the token request without a JSON body`,
-			`${request.method ?? 'GET'} ${request.url} returned HTTP ${response.statusCode}. Check the base URL in the credential.`,
-		);
+	// requestToken redacts the message; the body is cleaned here, before it is cut short.
+	const wrong = undocumentedAnswer(
+		provider,
+		{ status: successStatus, body: 'json object' },
+		{ status: response.statusCode, headers: response.headers, body: response.body },
+		secrets,
+	);
+	if (wrong) {
+		throw new TokenRequestError(`The credential could not get an access token. ${wrong.message}`, wrong.description);
 	}
-	return body;
+	return response.body as IDataObject;
 }
 
 /** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */
