@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -7,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { C2M_BASE_URL_PROPERTY } from './C2mLongTermTokenApi.credentials';
-import { CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 /**
  * C2M's `ClientKey` scheme: the client ID travels as the `X-Client-Id` header, and the
@@ -41,12 +41,12 @@ export class C2mClientKeyApi implements ICredentialType {
 			default: '',
 		},
 		C2M_BASE_URL_PROPERTY,
+		allowUnencryptedHttpProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { 'X-Client-Id': '={{ $credentials.clientId }}' } },
-	};
+	authenticate = authenticateWith((credentials) => ({
+		headers: { 'X-Client-Id': String(credentials.clientId ?? '') },
+	}));
 
 	// Issuing a long-term token is the only call this scheme opens; the test asks for the
 	// shortest one C2M allows (one hour), with no scopes.

@@ -1,6 +1,7 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { baseUrlProperty, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 /** The published host changed three times (api-reference/c2m.md); this is the current one. */
 export const C2M_BASE_URL_PROPERTY = baseUrlProperty({
@@ -28,7 +29,7 @@ export class C2mLongTermTokenApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-token-lifecycle/n8n-nodes-token-lifecycle#c2m-credentials';
 
-	properties: INodeProperties[] = [LONG_TERM_TOKEN_PROPERTY, C2M_BASE_URL_PROPERTY];
+	properties: INodeProperties[] = [LONG_TERM_TOKEN_PROPERTY, C2M_BASE_URL_PROPERTY, allowUnencryptedHttpProperty];
 
 	authenticate = bearerAuthentication('longTermToken');
 

@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { c2m } from '../nodes/C2m/provider';
-import { baseUrlOf, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { baseUrlOf, CREDENTIAL_BASE_URL, sessionBearerAuthentication } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	expiryAtInstant,
@@ -18,6 +19,17 @@ import {
 	tokenField,
 } from '../nodes/shared/tokens';
 import { C2M_BASE_URL_PROPERTY, LONG_TERM_TOKEN_PROPERTY } from './C2mLongTermTokenApi.credentials';
+
+function scopesOf(credentials: ICredentialDataDecryptedObject): string[] {
+	return String(credentials.scopes ?? '')
+		.split(/[\s,]+/)
+		.filter(Boolean);
+}
+
+/** The values that decide which short-term token the credential gets; its token is bound to them. */
+function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
+	return ['c2mShortTerm', baseUrlOf(credentials), credentials.longTermToken, scopesOf(credentials)];
+}
 
 /**
  * C2M's `ShortTokenAuth` scheme, run for the user: the credential keeps a long-term token,
@@ -46,21 +58,25 @@ export class C2mShortTermTokenApi implements ICredentialType {
 				'Narrower scopes for the short-term tokens, separated by spaces or commas. Empty: the long-term token’s own.',
 		},
 		C2M_BASE_URL_PROPERTY,
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = baseUrlOf(credentials);
-		const scopes = String(credentials.scopes ?? '')
-			.split(/[\s,]+/)
-			.filter(Boolean);
-		const identity = ['c2mShortTerm', baseUrl, credentials.longTermToken, scopes];
-		return await sessionToken(credentials, identity, async () => {
-			const body = await requestToken(this, c2m, {
-				method: 'POST',
-				url: `${baseUrl}/auth/tokens/short`,
-				headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
-				body: scopes.length ? { scopes } : undefined,
-			});
+		const scopes = scopesOf(credentials);
+		return await sessionToken(credentials, identityOf(credentials), async () => {
+			const body = await requestToken(
+				this,
+				c2m,
+				{
+					method: 'POST',
+					url: `${baseUrl}/auth/tokens/short`,
+					headers: { Authorization: `Bearer ${String(credentials.longTermToken)}` },
+					body: scopes.length ? { scopes } : undefined,
+				},
+				// C2M documents 201 Created for a new short-term token.
+				{ successStatus: 201 },
+			);
 			return {
 				accessToken: tokenField(body, 'access_token', c2m),
 				// C2M sends both; its own expiry instant comes first.
@@ -69,7 +85,7 @@ export class C2mShortTermTokenApi implements ICredentialType {
 		});
 	}
 
-	authenticate = bearerAuthentication();
+	authenticate = sessionBearerAuthentication(identityOf);
 
 	// The documented calls a short-term token opens all change something, except revoking a
 	// token ID that cannot exist: C2M answers 404 to an accepted token and 401 otherwise.

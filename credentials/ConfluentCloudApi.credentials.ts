@@ -1,12 +1,12 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';
 
@@ -53,14 +53,12 @@ export class ConfluentCloudApi implements ICredentialType {
 			defaultUrl: CONFLUENT_CLOUD_API_URL,
 			description: 'Change only to go through a proxy or to reach a test server',
 		}),
+		allowUnencryptedHttpProperty,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: { username: '={{ $credentials.apiKey }}', password: '={{ $credentials.apiSecret }}' },
-		},
-	};
+	authenticate = authenticateWith((credentials) => ({
+		auth: { username: String(credentials.apiKey ?? ''), password: String(credentials.apiSecret ?? '') },
+	}));
 
 	// Listing one environment is the cheapest read any Cloud API key may make.
 	test: ICredentialTestRequest = {

@@ -13,12 +13,14 @@ import {
 } from '../nodes/ConfluentCloud/OAuthTokenDescription';
 import { confluentCloud } from '../nodes/ConfluentCloud/provider';
 import {
+	allowsUnencryptedHttp,
 	baseUrlOf,
 	baseUrlProperty,
-	bearerAuthentication,
 	CREDENTIAL_BASE_URL,
+	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
+import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	requestToken,
@@ -29,6 +31,16 @@ import {
 import { CONFLUENT_CLOUD_API_URL, CONFLUENT_HTTP_REQUEST_NODE } from './ConfluentCloudApi.credentials';
 
 const identityProvider = oauth2TokenEndpoint('The identity provider');
+
+function lifetimeOf(credentials: ICredentialDataDecryptedObject): number {
+	return Number(credentials.lifetime) || MAX_TOKEN_LIFETIME_SECONDS;
+}
+
+/** The values that decide which Confluent token the credential gets; its token is bound to them. */
+function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
+	const { idpTokenUrl, clientId, clientSecret, scope, identityPoolId } = credentials;
+	return ['confluentIdentityPool', idpTokenUrl, clientId, clientSecret, scope, identityPoolId, baseUrlOf(credentials), lifetimeOf(credentials)];
+}
 
 /**
  * Confluent Cloud access through an identity pool: the credential gets a JWT from the user's
@@ -115,15 +127,20 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 			defaultUrl: CONFLUENT_CLOUD_API_URL,
 			description: 'Confluent Cloud API address; change only to go through a proxy or reach a test server',
 		}),
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const { idpTokenUrl, clientId, clientSecret, scope, clientAuthentication, identityPoolId } =
+		const { clientId, clientSecret, scope, clientAuthentication, identityPoolId } =
 			credentials as Record<string, string>;
+		const idpTokenUrl = checkedUrl(
+			credentials.idpTokenUrl,
+			'Identity Provider Token URL',
+			allowsUnencryptedHttp(credentials),
+		);
 		const baseUrl = baseUrlOf(credentials);
-		const lifetime = Number(credentials.lifetime) || MAX_TOKEN_LIFETIME_SECONDS;
-		const identity = ['confluentIdentityPool', idpTokenUrl, clientId, clientSecret, scope, identityPoolId, baseUrl, lifetime];
-		return await sessionToken(credentials, identity, async () => {
+		const lifetime = lifetimeOf(credentials);
+		return await sessionToken(credentials, identityOf(credentials), async () => {
 			const inBody = clientAuthentication === 'body';
 			const jwt = await requestToken(this, identityProvider, {
 				method: 'POST',
@@ -154,7 +171,7 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 		});
 	}
 
-	authenticate = bearerAuthentication();
+	authenticate = sessionBearerAuthentication(identityOf);
 
 	// Environments accept Confluent STS tokens as well as Cloud API keys.
 	test: ICredentialTestRequest = {

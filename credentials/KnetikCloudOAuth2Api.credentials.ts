@@ -1,16 +1,34 @@
-import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { baseUrlProperty } from '../nodes/shared/fields';
-import { KNETIK_BASE_URL_HINT, KNETIK_TOKENS_TEST } from './KnetikCloudPasswordOAuth2Api.credentials';
+import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
+import { sessionTokenProperty } from '../nodes/shared/tokens';
+import {
+	KNETIK_BASE_URL_HINT,
+	KNETIK_TOKENS_TEST,
+	knetikIdentity,
+	knetikSessionToken,
+	type KnetikGrant,
+} from './KnetikCloudPasswordOAuth2Api.credentials';
+
+const clientCredentialsGrant: KnetikGrant = () => ({ grant_type: 'client_credentials' });
 
 /**
- * Knetik's client credentials grant, on n8n's own OAuth2 credential: n8n fetches the token
- * from `<base URL>/oauth/token`, stores it, and fetches a new one when Knetik answers 401.
+ * Knetik's client credentials grant. The credential fetches the token from
+ * `<base URL>/oauth/token` itself rather than through n8n's OAuth2 credential: n8n's OAuth2
+ * client follows a token endpoint's redirects wherever they point and, on 307, sends the
+ * client secret there again. Fetched here, a redirect to another origin is refused (see
+ * nodes/shared/redirects.ts), and one fetch serves all items.
  */
 export class KnetikCloudOAuth2Api implements ICredentialType {
 	name = 'knetikCloudOAuth2Api';
-
-	extends = ['oAuth2Api'];
 
 	displayName = 'Knetik Cloud OAuth2 API';
 
@@ -20,23 +38,36 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 		'https://github.com/knetikmedia/knetikcloud-python-client/blob/master/docs/AccessTokenApi.md';
 
 	properties: INodeProperties[] = [
+		sessionTokenProperty,
 		baseUrlProperty({
 			defaultUrl: '',
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
-		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'clientCredentials' },
+		allowUnencryptedHttpProperty,
 		{
-			displayName: 'Access Token URL',
-			name: 'accessTokenUrl',
-			type: 'hidden',
-			default: '={{ $self["baseUrl"].replace(/\\/+$/, "") }}/oauth/token',
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			description: 'A Knetik client whose role grants TOKENS_ADMIN',
 		},
-		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: '' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: '' },
-		// Knetik's token endpoint reads client_id and client_secret from the form body.
-		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+		},
 	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await knetikSessionToken(this, credentials, clientCredentialsGrant);
+	}
+
+	authenticate = sessionBearerAuthentication(knetikIdentity(clientCredentialsGrant));
 
 	test: ICredentialTestRequest = KNETIK_TOKENS_TEST;
 }

@@ -11,9 +11,10 @@ import { knetikCloud } from '../nodes/KnetikCloud/provider';
 import {
 	baseUrlOf,
 	baseUrlProperty,
-	bearerAuthentication,
 	CREDENTIAL_BASE_URL,
+	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	requestToken,
@@ -29,6 +30,56 @@ export const KNETIK_BASE_URL_HINT =
 export const KNETIK_TOKENS_TEST: ICredentialTestRequest = {
 	request: { baseURL: CREDENTIAL_BASE_URL, url: '/auth/tokens', qs: { size: 1 } },
 };
+
+/** The fields of a Knetik grant; the client ID and secret are added from the credential. */
+export type KnetikGrant = (credentials: ICredentialDataDecryptedObject) => Record<string, string>;
+
+/** The values that decide which Knetik token a credential gets; its token is bound to them. */
+export function knetikIdentity(grant: KnetikGrant) {
+	return (credentials: ICredentialDataDecryptedObject): unknown[] => [
+		'knetik',
+		baseUrlOf(credentials),
+		credentials.clientId,
+		credentials.clientSecret,
+		grant(credentials),
+	];
+}
+
+/**
+ * A Knetik token from `<base URL>/oauth/token` (form body, as Knetik reads it), kept in the
+ * credential and shared by all items until Knetik answers 401.
+ */
+export async function knetikSessionToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	grant: KnetikGrant,
+) {
+	const baseUrl = baseUrlOf(credentials);
+	const { clientId, clientSecret } = credentials as Record<string, string>;
+	return await sessionToken(credentials, knetikIdentity(grant)(credentials), async () => {
+		const body = await requestToken(helper, knetikCloud, {
+			method: 'POST',
+			url: `${baseUrl}/oauth/token`,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: {
+				...grant(credentials),
+				client_id: clientId,
+				...(clientSecret ? { client_secret: clientSecret } : {}),
+			},
+		});
+		// Knetik types expires_in as a string; its own examples send a number.
+		return {
+			accessToken: tokenField(body, 'access_token', knetikCloud),
+			expiresAt: expiryAfterSeconds(body.expires_in),
+		};
+	});
+}
+
+const passwordGrant: KnetikGrant = (credentials) => ({
+	grant_type: 'password',
+	username: String(credentials.username ?? ''),
+	password: String(credentials.password ?? ''),
+});
 
 /**
  * Knetik's resource-owner password grant, which n8n's OAuth2 credential does not offer: the
@@ -52,6 +103,7 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
+		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Username',
 			name: 'username',
@@ -88,31 +140,10 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const baseUrl = baseUrlOf(credentials);
-		const { username, password, clientId, clientSecret } = credentials as Record<string, string>;
-		const identity = ['knetikPassword', baseUrl, clientId, clientSecret, username, password];
-		return await sessionToken(credentials, identity, async () => {
-			const body = await requestToken(this, knetikCloud, {
-				method: 'POST',
-				url: `${baseUrl}/oauth/token`,
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: {
-					grant_type: 'password',
-					client_id: clientId,
-					username,
-					password,
-					...(clientSecret ? { client_secret: clientSecret } : {}),
-				},
-			});
-			// Knetik types expires_in as a string; its own examples send a number.
-			return {
-				accessToken: tokenField(body, 'access_token', knetikCloud),
-				expiresAt: expiryAfterSeconds(body.expires_in),
-			};
-		});
+		return await knetikSessionToken(this, credentials, passwordGrant);
 	}
 
-	authenticate = bearerAuthentication();
+	authenticate = sessionBearerAuthentication(knetikIdentity(passwordGrant));
 
 	test: ICredentialTestRequest = KNETIK_TOKENS_TEST;
 }

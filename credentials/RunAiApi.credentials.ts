@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
@@ -9,8 +8,10 @@ import type {
 } from 'n8n-workflow';
 
 import { runAi } from '../nodes/RunAi/provider';
-import { baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
+	boundSessionToken,
 	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
@@ -19,6 +20,11 @@ import {
 } from '../nodes/shared/tokens';
 
 const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };
+
+/** The values that decide which token the credential gets; its token is bound to them. */
+function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
+	return ['runAi', baseUrlOf(credentials), credentials.clientId, credentials.clientSecret];
+}
 
 /**
  * Run:ai sends every API call with `Authorization: Bearer`. The token is either pasted by the
@@ -44,6 +50,7 @@ export class RunAiApi implements ICredentialType {
 			description:
 				'Your Run:ai control plane: https://<tenant-name>.run.ai for SaaS, or the address of the Run:ai user interface for a self-hosted installation',
 		}),
+		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Authentication',
 			name: 'authentication',
@@ -97,8 +104,7 @@ export class RunAiApi implements ICredentialType {
 		// A pasted token is used as it is; there is nothing to fetch.
 		if (credentials.authentication === 'accessToken') return {};
 		const baseUrl = baseUrlOf(credentials);
-		const identity = ['runAi', baseUrl, credentials.clientId, credentials.clientSecret];
-		return await sessionToken(credentials, identity, async () => {
+		return await sessionToken(credentials, identityOf(credentials), async () => {
 			const body = await requestToken(this, runAi, {
 				method: 'POST',
 				url: `${baseUrl}/api/v1/token`,
@@ -115,15 +121,15 @@ export class RunAiApi implements ICredentialType {
 		});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization:
-					'={{ "Bearer " + ($credentials.authentication === "accessToken" ? $credentials.accessToken : $credentials.sessionToken) }}',
-			},
-		},
-	};
+	// A managed token is sent only where it was issued (see boundSessionToken); without one
+	// the 401 makes n8n fetch a new one.
+	authenticate = authenticateWith((credentials) => {
+		const token =
+			credentials.authentication === 'accessToken'
+				? String(credentials.accessToken ?? '')
+				: boundSessionToken(credentials, identityOf(credentials));
+		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
+	});
 
 	// Listing clusters is a read any Run:ai application may make (runapy ClustersApi.get_clusters).
 	test: ICredentialTestRequest = {

@@ -100,11 +100,6 @@ export function mockCredentials({ mocks, urls }: Pick<RunningMocks, 'mocks' | 'u
 				baseUrl: urls.knetik,
 				clientId: KNETIK_ADMIN_CLIENT.id,
 				clientSecret: KNETIK_ADMIN_CLIENT.secret,
-				grantType: 'clientCredentials',
-				accessTokenUrl: `${urls.knetik}/oauth/token`,
-				scope: '',
-				authQueryParameters: '',
-				authentication: 'body',
 			},
 		},
 		{

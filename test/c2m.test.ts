@@ -4,7 +4,7 @@ import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.creden
 import { C2m } from '../nodes/C2m/C2m.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
 import { C2M_ASSERTION, C2M_CLIENT, C2mMock } from './mock/c2m.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const c2m = new C2mMock();
 const clientKeyType = new C2mClientKeyApi();
@@ -121,7 +121,7 @@ describe('Token: Issue Long-Term', () => {
 		expect(result.error).toBeUndefined();
 		const sent = lastRequest();
 		expect(sent.headers['x-client-id']).toBeUndefined();
-		expect(sent.headers.authorization).toBe(`Bearer ${n8n.credentials.storedData(credential).sessionToken}`);
+		expect(sent.headers.authorization).toBe(`Bearer ${storedToken(n8n.credentials.storedData(credential).sessionToken)}`);
 		expect(sent.body).toEqual({ grant_type: 'client_credentials', client_id: C2M_CLIENT.id });
 	});
 
@@ -129,7 +129,7 @@ describe('Token: Issue Long-Term', () => {
 		[{ additionalFields: { ttlSeconds: 3599 } }, 'Time to Live (Seconds) must be at least 3600'],
 		[{ additionalFields: { ttlSeconds: 7_776_001 } }, 'Time to Live (Seconds) must be at most 7776000'],
 		[{ additionalFields: { scopes: ['jobs:submit', ' '] } }, 'Each entry of Scopes is required'],
-		[{ proof: 'otpCode', otpCode: '' }, 'One-Time Code is required'],
+		[{ proof: 'otpCode', otpCode: '' }, 'One-Time Code is set but resolved to nothing (empty text) for item 0'],
 	])('refuses %j before sending', async (parameters, message) => {
 		const values = JSON.parse(JSON.stringify(parameters));
 		// Through an expression, as values from earlier nodes arrive; n8n blocks empty required fields in the panel.
@@ -342,7 +342,7 @@ describe('C2M Automatic Short-Term Token credential', () => {
 		expect(exchanges()[0].body).toEqual({ scopes: ['tokens:revoke', 'jobs:submit'] });
 		const revokes = c2m.server.requests.filter((r) => r.rawPath.endsWith('/revoke'));
 		expect(revokes).toHaveLength(25);
-		expect(new Set(revokes.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${stored.sessionToken}`]));
+		expect(new Set(revokes.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${storedToken(stored.sessionToken)}`]));
 		expect(revokes.every((r) => r.response?.status === 404)).toBe(true);
 
 		await n8n.sendWithCredential('c2mShortTermTokenApi', credential, request, { items: 3 });

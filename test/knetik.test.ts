@@ -2,14 +2,13 @@ import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.creden
 import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
-import { oAuth2Api } from './harness/oAuth2Api.ts';
 import {
 	KNETIK_PLAIN_CLIENT,
 	KNETIK_PUBLIC_CLIENT,
 	KnetikMock,
 	seedTokens,
 } from './mock/knetik.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const knetik = new KnetikMock();
 const clientCredentialsType = new KnetikCloudOAuth2Api();
@@ -23,7 +22,7 @@ afterAll(async () => {
 	await knetik.server.stop();
 });
 beforeEach(() => {
-	n8n = new N8nHarness([new KnetikCloud()], [oAuth2Api, clientCredentialsType, passwordType]);
+	n8n = new N8nHarness([new KnetikCloud()], [clientCredentialsType, passwordType]);
 	knetik.server.clearRequests();
 	knetik.stored = seedTokens();
 	knetik.expiresInAsString = true;
@@ -234,10 +233,10 @@ test('Continue On Fail keeps every item, each paired with its input', async () =
 	expect(adminCalls().map((call) => call.rawPath)).toEqual(['/auth/tokens/ada/client-1', '/auth/tokens/nobody/client-1']);
 });
 
-describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)', () => {
+describe('Knetik Cloud OAuth2 credential (client credentials)', () => {
 	const tokenRequests = () => knetik.server.requestsTo('/oauth/token');
 
-	test('n8n fetches the token from <base URL>/oauth/token, stores it, and a later run reuses it', async () => {
+	test('the credential fetches the token from <base URL>/oauth/token, stores it, and a later run reuses it', async () => {
 		const credential = clientCredentials();
 		const first = await n8n.run({ ...tokens('get', { username: 'ada', clientId: 'client-1' }), credentials: { knetikCloudOAuth2Api: credential } });
 		expect(first.error).toBeUndefined();
@@ -249,7 +248,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)
 			client_secret: stored.clientSecret,
 		});
 		const issued = (tokenRequests()[0].response?.body as { access_token: string }).access_token;
-		expect((stored.oauthTokenData as { access_token: string }).access_token).toBe(issued);
+		expect(storedToken(stored.sessionToken)).toBe(issued);
 
 		await n8n.run({ ...tokens('getAll', { limit: 3 }), credentials: { knetikCloudOAuth2Api: credential } });
 		expect(tokenRequests()).toHaveLength(1);
@@ -269,10 +268,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)
 		expect(tokenRequests()).toHaveLength(1);
 	});
 
-	// n8n's OAuth2 code, not this package, fetches the first token: it does so once per item
-	// while the credential has none (renewals after a 401 are shared). Measured here so that
-	// the README's account of it stays true.
-	test('n8n’s OAuth2 fetches one token per item the first time', async () => {
+	test('one token request serves all items, the first time too', async () => {
 		const credential = clientCredentials();
 		const result = await n8n.run({
 			...tokens('get', { username: 'ada', clientId: 'client-1' }),
@@ -280,7 +276,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)
 			items: Array.from({ length: 20 }, () => ({})),
 		});
 		expect(result.items).toHaveLength(20);
-		expect(tokenRequests()).toHaveLength(20);
+		expect(tokenRequests()).toHaveLength(1);
 	});
 
 	test('a refused client secret shows Knetik’s own words, never the secret', async () => {
@@ -291,7 +287,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials, on n8n’s OAuth2)
 		});
 		const error = errorOf(result);
 		expect(error.message).toBe('The credential could not get an access token. Knetik Cloud: Bad client credentials');
-		expect(error.description).toContain('(invalid_client)');
+		expect(error.description).toContain('code invalid_client');
 		expect(everythingShown(result)).not.toContain(secret);
 		expect(adminCalls()).toHaveLength(0);
 	});
@@ -330,7 +326,7 @@ describe('Knetik Cloud Password OAuth2 credential', () => {
 		});
 		expect(tokenRequests()[0].headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
 		const issued = (tokenRequests()[0].response?.body as { access_token: string }).access_token;
-		expect(stored.sessionToken).toBe(issued);
+		expect(storedToken(stored.sessionToken)).toBe(issued);
 
 		await n8n.sendWithCredential('knetikCloudPasswordOAuth2Api', credential, { method: 'GET', url: `${knetik.server.url}/auth/tokens` });
 		expect(tokenRequests()).toHaveLength(1);
@@ -375,8 +371,10 @@ describe('Custom API Call, as n8n’s editor offers it in the Resource and Opera
 	])('chosen as the %s: points to the HTTP Request node and sends nothing', async (_where, chosen) => {
 		const run = tokens('getAll');
 		const error = errorOf(await n8n.run({ ...run, parameters: { ...run.parameters, ...chosen } }));
-		expect(error.message).toBe('Custom API Call runs in the HTTP Request node');
-		expect(error.description).toContain('set Authentication to Predefined Credential Type');
+		expect(error.message).toBe(
+			'Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential',
+		);
+		expect(error.description).toContain('Predefined Credential Type');
 		expect(knetik.server.requests).toHaveLength(0);
 	});
 });

@@ -1,7 +1,15 @@
 /** The pieces of nodes/shared on their own, where a node test would not reach every case. */
-import { describeHttpFailure, findHttpFailure, redactSecrets } from '../nodes/shared/httpErrors';
+import { describeHttpFailure, findHttpFailure, redactSecrets, undocumentedAnswer } from '../nodes/shared/httpErrors';
 import type { ApiProvider } from '../nodes/shared/provider';
-import { expiryAfterSeconds, expiryAtInstant, sessionToken, type IssuedToken } from '../nodes/shared/tokens';
+import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
+import {
+	boundSessionToken,
+	expiryAfterSeconds,
+	expiryAtInstant,
+	sessionToken,
+	type IssuedToken,
+} from '../nodes/shared/tokens';
+import { storedToken } from './support.ts';
 
 const provider: ApiProvider = {
 	displayName: 'Example',
@@ -83,6 +91,9 @@ describe('sessionToken', () => {
 		await new Promise((resolve) => setTimeout(resolve, delay));
 		return token;
 	};
+	/** The stored (bound) session token after preAuthentication ran with `held` stored. */
+	const stored = async (held: string, id: unknown[], fetch: () => Promise<IssuedToken>) =>
+		String((await sessionToken({ sessionToken: held }, id, fetch)).sessionToken);
 	beforeEach(() => {
 		fetches = 0;
 		identity = ['test', Math.random()];
@@ -90,32 +101,82 @@ describe('sessionToken', () => {
 
 	test('concurrent callers without a token share one fetch', async () => {
 		const results = await Promise.all(
-			Array.from({ length: 10 }, () => sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }))),
+			Array.from({ length: 10 }, () => stored('', identity, fetchToken({ accessToken: 'A' }))),
 		);
 		expect(fetches).toBe(1);
-		expect(results).toEqual(Array(10).fill({ sessionToken: 'A' }));
+		expect(results.map(storedToken)).toEqual(Array(10).fill('A'));
 	});
 
 	test('a caller holding the rejected token gets a new one; callers holding an older one get the replacement', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
-		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
-		expect(await sessionToken({ sessionToken: 'A' }, identity, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'B' });
+		const a = await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(storedToken(await stored(a, identity, fetchToken({ accessToken: 'B' })))).toBe('B');
+		expect(storedToken(await stored(a, identity, fetchToken({ accessToken: 'C' })))).toBe('B');
 		expect(fetches).toBe(2);
 	});
 
 	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
-		expect(await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'B' }))).toEqual({ sessionToken: 'B' });
+		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
+		expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
 
 		const other = ['test', 'failing'];
-		await expect(sessionToken({ sessionToken: '' }, other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
-		expect(await sessionToken({ sessionToken: '' }, other, fetchToken({ accessToken: 'C' }))).toEqual({ sessionToken: 'C' });
+		await expect(stored('', other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+		expect(storedToken(await stored('', other, fetchToken({ accessToken: 'C' })))).toBe('C');
 	});
 
 	test('different credentials do not share tokens', async () => {
-		await sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }));
-		expect(await sessionToken({ sessionToken: '' }, [...identity, 'other'], fetchToken({ accessToken: 'B' }))).toEqual({
-			sessionToken: 'B',
-		});
+		await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(storedToken(await stored('', [...identity, 'other'], fetchToken({ accessToken: 'B' })))).toBe('B');
 	});
+
+	test('a stored token is bound to the values it was issued for, and is not given out for others', async () => {
+		const a = await stored('', identity, fetchToken({ accessToken: 'A' }));
+		expect(boundSessionToken({ sessionToken: a }, identity)).toBe('A');
+		expect(boundSessionToken({ sessionToken: a }, [...identity, 'another host'])).toBeUndefined();
+		// A token stored before tokens were bound (no fingerprint) is not sent anywhere.
+		expect(boundSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
+	});
+});
+
+describe('undocumentedAnswer', () => {
+	const object = { status: 200, body: 'json object' } as const;
+
+	test('accepts the documented status with the documented kind of body, nothing else', () => {
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: { a: 1 } })).toBeUndefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: '' })).toBeUndefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: undefined })).toBeUndefined();
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: [{ a: 1 }] })).toBeDefined();
+		expect(undocumentedAnswer(provider, object, { status: 200, headers: {}, body: 'null' })).toBeDefined();
+		expect(undocumentedAnswer(provider, object, { status: 201, headers: {}, body: { a: 1 } })).toBeDefined();
+		expect(undocumentedAnswer(provider, { status: 204, body: 'empty' }, { status: 204, headers: {}, body: ' ' })).toBeDefined();
+	});
+
+	test('shows the status, the content type and the first 120 characters on one line', () => {
+		const page = `<html>\n${'x'.repeat(300)}</html>`;
+		const wrong = undocumentedAnswer(provider, object, {
+			status: 200,
+			headers: { 'content-type': 'text/html; charset=utf-8' },
+			body: Buffer.from(page),
+		});
+		expect(wrong?.message).toBe('Example answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object');
+		expect(wrong?.description).toContain(`Content-Type: text/html, a body that starts with: "<html> ${'x'.repeat(113)}…"`);
+	});
+
+	test('hides secrets before the body is cut, so no cut-off secret is left', () => {
+		const secret = 'the-echoed-client-secret';
+		const answer = { status: 200, headers: { 'content-type': 'text/plain' }, body: `${'x'.repeat(110)}${secret}` };
+		expect(undocumentedAnswer(provider, object, answer)?.description).toContain(secret.slice(0, 10));
+		const wrong = undocumentedAnswer(provider, object, answer, [secret]);
+		expect(wrong?.description).toContain(`${'x'.repeat(110)}[redacted]`);
+		expect(wrong?.description).not.toContain(secret.slice(0, 4));
+	});
+});
+
+test('timeouts: recognised through n8n’s wrapping, with how long they waited', () => {
+	const axiosTimeout = Object.assign(new Error('timeout of 1500ms exceeded'), { code: 'ECONNABORTED', config: { timeout: 1500 } });
+	const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });
+	expect(isTimeout(wrapped)).toBe(true);
+	expect(timeoutOf(wrapped)).toBe(1500);
+	expect(timeoutOf(new Error('timeout of 2500ms exceeded'))).toBe(2500);
+	expect(isTimeout(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+	expect([inSeconds(30_000), inSeconds(1000), inSeconds(500)]).toEqual(['30 seconds', '1 second', '0.5 seconds']);
 });

@@ -35,3 +35,10 @@ export function errorOf(result: RunResult): ExecutionError {
 	if (!result.error) throw new Error(`Expected the node to fail, it returned ${JSON.stringify(result.items)}`);
 	return result.error;
 }
+
+/** The token inside a stored session token, which is bound to its credential as `<fingerprint>:<token>`. */
+export function storedToken(sessionToken: unknown): string {
+	const match = /^[0-9a-f]{32}:(.+)$/s.exec(String(sessionToken));
+	if (!match) throw new Error(`Not a bound session token: ${String(sessionToken)}`);
+	return match[1];
+}

@@ -1,12 +1,13 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
 import { authenticationFields, tokenFields, tokenOperations } from './TokenDescription';
 import { c2m } from './provider';
 
 const properties: INodeProperties[] = withCustomApiCall(c2m, [
 	...authenticationFields,
-	tokenResource,
+	tokenResource(c2m),
 	tokenOperations,
 	...tokenFields,
 ]);
@@ -40,4 +41,9 @@ export class C2m implements INodeType {
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties,
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { fieldFromHeader, pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
-import { pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
+import { choice, pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
 import { c2m } from './provider';
 
 const showFor = (operation: string, conditions?: Record<string, string[]>) =>
@@ -22,7 +22,7 @@ function longTermRules(context: IExecuteSingleFunctions) {
 		? (context.getNodeParameter('proof') as string)
 		: undefined;
 	return z.object({
-		grantType: z.enum(['client_credentials', 'assertion']),
+		grantType: choice('Grant Type', ['client_credentials', 'assertion']),
 		clientId: authentication === 'shortTermToken' ? requiredText('Client ID') : z.undefined(),
 		otpCode: proof === 'otpCode' ? requiredText('One-Time Code') : z.undefined(),
 		assertionType: grantType === 'assertion' ? requiredText('Assertion Type') : z.undefined(),
@@ -114,6 +114,7 @@ export const tokenOperations: INodeProperties = {
 				request: { method: 'POST', url: '/auth/tokens/long' },
 				authentication: authentication.issueLongTerm,
 				input: longTermRules,
+				success: { status: 201, body: 'json object' },
 				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
 			}),
 		},
@@ -127,6 +128,7 @@ export const tokenOperations: INodeProperties = {
 				request: { method: 'POST', url: '/auth/tokens/short' },
 				authentication: authentication.issueShortTerm,
 				input: z.object({ additionalFields: scopesRule }),
+				success: { status: 201, body: 'json object' },
 			}),
 		},
 		{
@@ -139,6 +141,7 @@ export const tokenOperations: INodeProperties = {
 				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
 				authentication: authentication.revoke,
 				input: z.object({ id: pathSegment('Token ID') }),
+				success: { status: 204, body: 'empty' },
 				output: {
 					postReceive: [
 						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },

@@ -1,9 +1,11 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, withCustomApiCall } from '../shared/fields';
+import { refuseUnknownOperation } from '../shared/operation';
+import { registerNodeDescription } from '../shared/parameters';
 import { oauthTokenFields, oauthTokenOperations } from './OAuthTokenDescription';
-import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
 import { confluentCloud } from './provider';
+import { sharedTokenFields, sharedTokenOperations } from './SharedTokenDescription';
 
 const properties: INodeProperties[] = withCustomApiCall(confluentCloud, [
 	{
@@ -16,6 +18,7 @@ const properties: INodeProperties[] = withCustomApiCall(confluentCloud, [
 			{ name: 'Shared Token', value: 'sharedToken' },
 		],
 		default: 'sharedToken',
+		routing: refuseUnknownOperation(confluentCloud),
 	},
 	sharedTokenOperations,
 	...sharedTokenFields,
@@ -49,4 +52,9 @@ export class ConfluentCloud implements INodeType {
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties,
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

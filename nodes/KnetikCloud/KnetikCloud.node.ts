@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
 import { tokenFields, tokenOperations } from './TokenDescription';
 import { knetikCloud } from './provider';
 
@@ -23,7 +24,7 @@ const properties: INodeProperties[] = withCustomApiCall(knetikCloud, [
 		],
 		default: 'clientCredentials',
 	},
-	tokenResource,
+	tokenResource(knetikCloud),
 	tokenOperations,
 	...tokenFields,
 ]);
@@ -57,4 +58,9 @@ export class KnetikCloud implements INodeType {
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties,
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pageNumberPagination, returnAllOrLimitFields } from '../shared/pagination';
-import { optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
+import { choice, optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
 import { knetikCloud } from './provider';
 
 const showFor = (operation: string, conditions?: Record<string, string[]>) =>
@@ -28,6 +28,7 @@ export const tokenOperations: INodeProperties = {
 				'Delete the stored tokens of a username, of a client ID, or of the pair. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
 				request: { method: 'DELETE', url: '/auth/tokens' },
+				success: { status: 204, body: 'empty' },
 				input: z
 					.object({ username: text('Username'), clientId: text('Client ID') })
 					.refine(
@@ -77,7 +78,7 @@ export const tokenOperations: INodeProperties = {
 					}),
 					sort: z.object({
 						order: z
-							.array(z.object({ property: requiredText('Sort property'), direction: z.enum(['ASC', 'DESC']) }))
+							.array(z.object({ property: requiredText('Sort property'), direction: choice('Direction', ['ASC', 'DESC']) }))
 							.optional(),
 					}),
 				}),
@@ -86,7 +87,7 @@ export const tokenOperations: INodeProperties = {
 					sizeParameter: 'size',
 					firstPage: 1,
 					maxPageSize: LARGEST_PAGE,
-					entriesOf: (page) => (Array.isArray(page.content) ? page.content : []),
+					entriesOf: (page) => (Array.isArray(page.content) ? page.content : undefined),
 					isLastPage: (page) => page.last === true,
 				}),
 			}),

@@ -1,11 +1,12 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
+import { registerNodeDescription } from '../shared/parameters';
 import { tokenFields, tokenOperations } from './TokenDescription';
 import { runAi } from './provider';
 
 const properties: INodeProperties[] = withCustomApiCall(runAi, [
-	tokenResource,
+	tokenResource(runAi),
 	tokenOperations,
 	...tokenFields,
 ]);
@@ -29,4 +30,9 @@ export class RunAi implements INodeType {
 		requestDefaults: JSON_API_REQUEST_DEFAULTS,
 		properties,
 	};
+
+	constructor() {
+		// The shared checks name fields as this description does.
+		registerNodeDescription(this.description);
+	}
 }

@@ -3,35 +3,41 @@ import { z } from 'zod';
 
 import { showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
-import { optionalText, requiredText } from '../shared/validation';
+import { headerValue, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
 
 const showFor = (operation: string, conditions?: Record<string, string[]>) =>
 	showForOperation('token', operation, conditions);
 const showForGrants = (...grantTypes: string[]) => showFor('create', { grantType: grantTypes });
 
-/** What each grant type sends besides `grantType` (runai-latest.openapi.yaml, request examples). */
+/**
+ * What each grant type sends besides `grantType` (runai-latest.openapi.yaml, request
+ * examples), with the maximum lengths Run:ai's v3.0 documentation gives (runai.md).
+ */
 const grantRules: Record<string, z.ZodObject<z.ZodRawShape>> = {
 	client_credentials: z.object({
-		clientId: requiredText('Client ID'),
-		clientSecret: requiredText('Client Secret'),
+		clientId: requiredText('Client ID', { max: 255 }),
+		clientSecret: requiredText('Client Secret', { max: 500 }),
 	}),
 	refresh_token: z.object({
-		refreshToken: requiredText('Refresh Token'),
-		clientId: requiredText('Client ID'),
+		refreshToken: requiredText('Refresh Token', { max: 4096 }),
+		clientId: requiredText('Client ID', { max: 255 }),
 	}),
 	exchange_token: z.object({
-		code: requiredText('Authorization Code'),
-		clientId: requiredText('Client ID'),
-		redirectUri: requiredText('Redirect URI'),
+		code: requiredText('Authorization Code', { max: 2048 }),
+		clientId: requiredText('Client ID', { max: 255 }),
+		redirectUri: requiredText('Redirect URI', { max: 2048 }),
 	}),
-	password: z.object({ username: requiredText('Username'), password: requiredText('Password') }),
-	external_token_exchange: z.object({ externalToken: requiredText('External Token') }),
+	password: z.object({
+		username: requiredText('Username', { max: 255 }),
+		password: requiredText('Password', { max: 255 }),
+	}),
+	external_token_exchange: z.object({ externalToken: requiredText('External Token', { max: 4096 }) }),
 	app_token: z.object({ appId: requiredText('App ID'), appSecret: requiredText('App Secret') }),
 };
 
 const createOptionsRules = z.object({
-	options: z.object({ userAgent: optionalText('User-Agent') }),
+	options: z.object({ userAgent: headerValue('User-Agent').optional() }),
 });
 
 export const tokenOperations: INodeProperties = {

@@ -1,8 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	IDisplayOptions,
-	IExecuteSingleFunctions,
 	IHttpRequestOptions,
+	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
@@ -10,10 +10,11 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
-import { NodeOperationError } from 'n8n-workflow';
-
+import { refuseUnknownOperation } from './operation';
 import type { ApiProvider } from './provider';
-import { SESSION_TOKEN } from './tokens';
+import { requestUrlOf } from './redirects';
+import { boundSessionToken } from './tokens';
+import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
 
 /** The `baseUrl` field every credential of this package has. */
 export function baseUrlProperty({
@@ -36,13 +37,24 @@ export function baseUrlProperty({
 	};
 }
 
-/** A credential's base URL without trailing slashes, as credentials use it in code. */
-export function baseUrlOf(credentials: { baseUrl?: unknown }): string {
-	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+/** Whether the user allowed the credential's secrets over plain http:// to another machine. */
+export function allowsUnencryptedHttp(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials[ALLOW_UNENCRYPTED_HTTP] === true;
 }
 
-/** Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node uses. */
-export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").replace(/\\/+$/, "") }}';
+/**
+ * A credential's base URL, trimmed and without trailing slashes, as credentials use it in
+ * code; an UnsafeUrlError naming the field when it cannot be used (see urls.ts).
+ */
+export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return checkedUrl(credentials.baseUrl, 'Base URL', allowsUnencryptedHttp(credentials));
+}
+
+/**
+ * Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node
+ * uses. The credential's authenticate checks the same value (baseUrlOf) before anything is sent.
+ */
+export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").trim().replace(/\\/+$/, "") }}';
 
 /** The request defaults of every node here: the credential's base URL, JSON in and out. */
 export const JSON_API_REQUEST_DEFAULTS = {
@@ -52,14 +64,17 @@ export const JSON_API_REQUEST_DEFAULTS = {
 };
 
 /** The Resource field of the nodes whose only resource is Token. */
-export const tokenResource: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'options',
-	noDataExpression: true,
-	options: [{ name: 'Token', value: 'token' }],
-	default: 'token',
-};
+export function tokenResource(provider: ApiProvider): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Token', value: 'token' }],
+		default: 'token',
+		routing: refuseUnknownOperation(provider),
+	};
+}
 
 /**
  * The node's canvas subtitle: the action of the selected operation ("Issue a long-term token"),
@@ -87,12 +102,61 @@ export function showForOperation(
 	return { show: { resource: [resource], operation: [operation], ...conditions } };
 }
 
-/** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
-export function bearerAuthentication(field = SESSION_TOKEN): IAuthenticateGeneric {
-	return {
-		type: 'generic',
-		properties: { headers: { Authorization: `={{ "Bearer " + $credentials.${field} }}` } },
+/** What a credential adds to each request. */
+export interface CredentialParts {
+	headers?: Record<string, string>;
+	auth?: { username: string; password: string };
+}
+
+type Authenticate = (
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+) => Promise<IHttpRequestOptions>;
+
+/**
+ * A credential's `authenticate`: adds its header or Basic auth to a request, and asks n8n not
+ * to carry them to another origin if it follows a redirect. The nodes follow no redirect by
+ * n8n (see redirects.ts); this matters in n8n's HTTP Request node, which follows redirects and
+ * by default keeps Authorization across origins.
+ */
+export function authenticateWith(partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts): Authenticate {
+	return async (credentials, requestOptions) => {
+		// Nothing is sent where the credential's address, or the request's, is refused.
+		if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
+		const target = requestUrlOf({
+			baseURL: requestOptions.baseURL,
+			url: requestOptions.url ?? (requestOptions as { uri?: string }).uri,
+		});
+		assertEncryptedUnlessLocal(target, 'The request URL', allowsUnencryptedHttp(credentials));
+		const parts = partsOf(credentials);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, ...parts.headers },
+			...(parts.auth ? { auth: parts.auth } : {}),
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
 	};
+}
+
+/** Sends a credential field as `Authorization: Bearer`; n8n's HTTP Request node applies it too. */
+export function bearerAuthentication(field: string): Authenticate {
+	return authenticateWith((credentials) => ({
+		headers: { Authorization: `Bearer ${String(credentials[field] ?? '')}` },
+	}));
+}
+
+/**
+ * Sends a token-managing credential's session token as `Authorization: Bearer`, but only when
+ * it was issued for the credential's current values (see boundSessionToken). Otherwise it
+ * sends none: the API's 401 makes n8n fetch a new token, and the old one stays where it was issued.
+ */
+export function sessionBearerAuthentication(
+	identityOf: (credentials: ICredentialDataDecryptedObject) => unknown[],
+): Authenticate {
+	return authenticateWith((credentials) => {
+		const token = boundSessionToken(credentials, identityOf(credentials));
+		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
+	});
 }
 
 /**
@@ -128,18 +192,6 @@ function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
 		value: CUSTOM_API_CALL,
 		action: 'Make a custom API call',
 		description: `Call any other ${provider.displayName} endpoint from n8n's HTTP Request node, with this node's credential`,
-		routing: {
-			send: {
-				preSend: [
-					async function (this: IExecuteSingleFunctions): Promise<IHttpRequestOptions> {
-						throw new NodeOperationError(this.getNode(), 'Custom API Call runs in the HTTP Request node', {
-							itemIndex: this.getItemIndex(),
-							description: `Add an HTTP Request node, set Authentication to Predefined Credential Type and choose this node's ${provider.displayName} credential: it sends the credential's token for you. Nothing was sent to ${provider.displayName}.`,
-						});
-					},
-				],
-			},
-		},
 	};
 }
 

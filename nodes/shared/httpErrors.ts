@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiProvider, ResponseHeaders } from './provider';
+import { redactSecrets } from './redaction';
 
 /** A response the provider answered with an error status. */
 export interface HttpFailure {
@@ -131,10 +132,104 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	return undefined;
 }
 
-/** Replaces every occurrence of each secret with a marker. Short values are left alone: they would match ordinary words. */
-export function redactSecrets(text: string, secrets: string[]): string {
-	return secrets
-		.filter((secret) => secret.length >= 4)
-		.sort((a, b) => b.length - a.length)
-		.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
+/** Where redaction was before it had its own file. */
+export { redactSecrets };
+
+/** What an operation's documentation promises on success: a status and the kind of body. */
+export interface DocumentedSuccess {
+	status: number;
+	body: 'json object' | 'empty';
+}
+
+/**
+ * A 2xx answer that is not the documented success: an HTML page, text, broken JSON, a list
+ * where an object is documented, or another status. A captive portal, a proxy or a wrong base
+ * URL answers like this, so the operation must not report success. Like TokenRequestError it
+ * has no `status` field, which n8n would take for an HTTP failure and reword.
+ */
+export class UnexpectedAnswerError extends Error {
+	description: string;
+
+	httpCode: string;
+
+	constructor(message: string, description: string, httpCode: number) {
+		super(message);
+		this.name = 'UnexpectedAnswerError';
+		this.description = description;
+		this.httpCode = String(httpCode);
+	}
+}
+
+const SHOWN_BODY_LENGTH = 120;
+
+function bodyText(body: unknown): string {
+	if (body === undefined || body === null) return '';
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/**
+ * A JSON object: not a list, not raw bytes. Checked by tag, not prototype, as n8n's
+ * expressions may build objects in another realm.
+ */
+function isJsonObject(value: unknown): boolean {
+	return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+function isEmptyBody(body: unknown): boolean {
+	return bodyText(body) === '';
+}
+
+/** Whether an answer is the documented success: its status and kind of body. */
+export function isDocumentedAnswer(success: DocumentedSuccess, answer: { status: number; body: unknown }): boolean {
+	const bodyIsRight = success.body === 'empty' ? isEmptyBody(answer.body) : isJsonObject(answer.body);
+	return answer.status === success.status && bodyIsRight;
+}
+
+/**
+ * Why an answer is not the documented success, or undefined when it is. The start of the body
+ * is shown, with `secrets` hidden before it is cut (a cut-off secret could not be found after).
+ */
+export function undocumentedAnswer(
+	provider: ApiProvider,
+	success: DocumentedSuccess,
+	answer: { status: number; headers: ResponseHeaders; body: unknown },
+	secrets: string[] = [],
+): { message: string; description: string } | undefined {
+	if (isDocumentedAnswer(success, answer)) return undefined;
+
+	const contentType = headerValue(answer.headers, 'content-type')?.split(';')[0].trim();
+	const text = redactSecrets(bodyText(answer.body), secrets).replace(/\s+/g, ' ').trim();
+	const documented = `HTTP ${success.status} with ${success.body === 'empty' ? 'an empty body' : 'a JSON object'}`;
+	const shown =
+		text === ''
+			? 'an empty body'
+			: `a body that starts with: "${text.slice(0, SHOWN_BODY_LENGTH)}${text.length > SHOWN_BODY_LENGTH ? '…' : ''}"`;
+	return {
+		message: `${provider.displayName} answered HTTP ${answer.status} with ${contentType || 'no content type'}, not the documented ${documented}`,
+		description: [
+			`Expected ${documented}; got HTTP ${answer.status}, Content-Type: ${contentType || 'none'}, ${shown}.`,
+			`The node cannot tell whether ${provider.displayName} acted on the request.`,
+			'Proxies, captive portals and wrong addresses answer like this: Check the base URL (in the credential, or the node’s Base URL field).',
+		].join(' '),
+	};
+}
+
+/**
+ * Throws an UnexpectedAnswerError when an output item is not a JSON object, which n8n requires.
+ * The item's secrets are looked up only then, and hidden before the entry is cut short.
+ */
+export async function assertJsonObjectItems(
+	provider: ApiProvider,
+	items: Array<{ json: unknown }>,
+	secretsOf: () => Promise<string[]> = async () => [],
+): Promise<void> {
+	const wrong = items.find((item) => !isJsonObject(item.json));
+	if (!wrong) return;
+	const text = redactSecrets(bodyText(wrong.json), await secretsOf()).slice(0, SHOWN_BODY_LENGTH);
+	throw new UnexpectedAnswerError(
+		`${provider.displayName} answered with an entry that is not a JSON object`,
+		`Every entry should be a JSON object; one is: "${text}". Check the base URL (in the credential, or the node’s Base URL field).`,
+		200,
+	);
 }

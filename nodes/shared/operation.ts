@@ -5,6 +5,9 @@ import {
 	type IDataObject,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
+	type IHttpRequestMethods,
+	type IN8nHttpFullResponse,
+	type INode,
 	type INodeExecutionData,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -13,9 +16,22 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeHttpFailure, findHttpFailure, redactSecrets } from './httpErrors';
+import {
+	assertJsonObjectItems,
+	describeHttpFailure,
+	findHttpFailure,
+	isDocumentedAnswer,
+	UnexpectedAnswerError,
+	undocumentedAnswer,
+	type DocumentedSuccess,
+} from './httpErrors';
+import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
+import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
+import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
+import { applyTimeoutToTokenRequests, DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
 import { TokenRequestError } from './tokens';
+import { UnsafeUrlError } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
@@ -36,6 +52,8 @@ export interface OperationSpec {
 	input?: InputRules | ((context: IExecuteSingleFunctions) => InputRules);
 	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
+	/** The documented success; HTTP 200 with a JSON object unless said otherwise. */
+	success?: DocumentedSuccess;
 	/** How to send the request; once unless the operation pages through results. */
 	fetch?: ItemFetcher;
 	/** Credential type the operation cannot work without, where the node does not require one. */
@@ -51,30 +69,78 @@ const sendOnce: ItemFetcher = async function (requestData) {
 	return await this.makeRoutingRequest(requestData);
 };
 
+/**
+ * n8n's makeRoutingRequest with redirects decided by redirects.ts: n8n itself follows none, a
+ * same-origin redirect is sent again from here, and one to another origin fails before
+ * anything (header, body, query) is sent there.
+ */
+function withSameOriginRedirects(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+): IExecutePaginationFunctions['makeRoutingRequest'] {
+	return async (requestData: RequestData) => {
+		let current: RequestData = {
+			...requestData,
+			options: {
+				...requestData.options,
+				disableFollowRedirect: true,
+				sendCredentialsOnCrossOriginRedirect: false,
+			},
+		};
+		for (let hop = 0; ; hop++) {
+			const outcome = await context.makeRoutingRequest(current).then(
+				(items) => ({ items }),
+				(error: unknown) => ({ error }),
+			);
+			if ('items' in outcome) return outcome.items;
+			const failure = findHttpFailure(outcome.error);
+			const next =
+				failure &&
+				sameOriginRedirect(
+					provider.displayName,
+					requestUrlOf(current.options),
+					current.options.method ?? 'GET',
+					failure,
+					hop,
+				);
+			if (!next) throw outcome.error;
+			current = {
+				...current,
+				options: {
+					...current.options,
+					url: next.url,
+					// The new address carries its own query.
+					qs: {},
+					method: next.method as IHttpRequestMethods,
+					body: next.keepBody ? current.options.body : undefined,
+				},
+			};
+		}
+	};
+}
+
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
- * Credential fields that hold secrets, by the names this package and n8n's OAuth2 use; a
- * field naming a kind (`token_type`: "bearer") is not one.
+ * The values of a credential's secret fields: those its type marks as passwords (the Cloud
+ * API key is one), and, for nested token data, those named like secrets.
  */
-const SECRET_FIELD = /secret|password|token|assertion|otp/i;
-const KIND_FIELD = /type$/i;
-
-function secretValuesOf(data: IDataObject | undefined, depth = 0): string[] {
-	if (!data || depth > 1) return [];
-	return Object.entries(data).flatMap(([key, value]) => {
-		if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-			return secretValuesOf(value as IDataObject, depth + 1);
-		}
-		return SECRET_FIELD.test(key) && !KIND_FIELD.test(key) && typeof value === 'string' ? [value] : [];
-	});
+function credentialSecrets(context: IExecuteSingleFunctions, type: string, data: IDataObject): string[] {
+	const passwordFields = context
+		.getCredentialsProperties(type)
+		.filter((property) => property.typeOptions?.password === true)
+		.map((property) => property.name);
+	return [
+		...passwordFields.map((name) => data[name]).filter((value): value is string => typeof value === 'string'),
+		...secretValuesByName(data),
+	];
 }
 
 /** Every secret this item could carry: its secret parameters and its credentials' secrets. */
 async function secretsOfItem(
-	context: IExecutePaginationFunctions,
+	context: IExecuteSingleFunctions,
 	provider: ApiProvider,
 ): Promise<string[]> {
 	const fromParameters = provider.secretParameters
@@ -89,13 +155,26 @@ async function secretsOfItem(
 	const fromCredentials = await Promise.all(
 		Object.keys(context.getNode().credentials ?? {}).map(async (type) => {
 			try {
-				return secretValuesOf((await context.getCredentials(type)) as IDataObject);
+				return credentialSecrets(context, type, (await context.getCredentials(type)) as IDataObject);
 			} catch {
 				return []; // a credential the current operation does not use cannot be read here
 			}
 		}),
 	);
 	return [...fromParameters, ...fromCredentials.flat()];
+}
+
+/**
+ * The node as an error carries it, without the values of its secret parameters: n8n hands an
+ * error's node to Error Trigger workflows and stores it with the execution.
+ */
+function nodeWithoutSecrets(context: IExecutePaginationFunctions, provider: ApiProvider, secrets: string[]): INode {
+	const node = context.getNode();
+	const parameters = redactDeep(node.parameters, secrets);
+	for (const name of provider.secretParameters) {
+		if (typeof parameters[name] === 'string' && parameters[name] !== '') parameters[name] = REDACTED;
+	}
+	return { ...node, parameters };
 }
 
 function causeChain(error: unknown): unknown[] {
@@ -114,21 +193,32 @@ async function toUserError(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
 	error: unknown,
-): Promise<NodeApiError | NodeOperationError> {
+	timeoutMs: number,
+): Promise<NodeApiError> {
 	const itemIndex = context.getItemIndex();
-	if (error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
 	const secrets = await secretsOfItem(context, provider);
+	const node = nodeWithoutSecrets(context, provider, secrets);
 	const clean = (text: string | undefined | null) =>
 		text ? redactSecrets(text, secrets) : undefined;
+	// n8n's routing engine wraps any other error in a NodeApiError carrying the node with its
+	// secrets: so input errors too leave as a NodeApiError that carries the cleaned node.
+	if (error instanceof NodeOperationError) {
+		const message = clean(error.message) ?? error.message;
+		const description = clean(error.description);
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
+	const unsafeUrl = causeChain(error).find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
+	if (unsafeUrl) {
+		const { message, description } = unsafeUrl;
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
 
 	const failure = findHttpFailure(error);
 	const causes = causeChain(error);
-	const tokenError = causes.find((cause) => cause instanceof TokenRequestError) as
-		| TokenRequestError
-		| undefined;
+	// Errors of this package's own making carry their message and description ready to show.
+	const tokenError = causes.find(
+		(cause) => cause instanceof TokenRequestError || cause instanceof RedirectRefusedError,
+	) as TokenRequestError | RedirectRefusedError | undefined;
 	// n8n's own OAuth2 credentials fail with the token endpoint's RFC 6749 body, not a response.
 	const refusedGrant = causes
 		.map((cause) => (cause as { body?: unknown })?.body)
@@ -136,14 +226,20 @@ async function toUserError(
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;
-	if (tokenError) {
+	if (error instanceof UnexpectedAnswerError) {
+		({ message, description, httpCode } = error);
+	} else if (tokenError) {
 		({ message, description } = tokenError);
 	} else if (refusedGrant) {
 		const said = provider.readErrorBody(refusedGrant).message ?? String(refusedGrant.error);
 		message = `The credential could not get an access token. ${provider.displayName}: ${said}`;
 		description = `${provider.displayName} refused the token request (${String(refusedGrant.error)}). Check the values in the credential.`;
+	} else if (isTimeout(error)) {
+		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
+		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
 	} else if (failure) {
-		({ message, description } = describeHttpFailure(provider, failure));
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
+		({ message, description } = describeHttpFailure(provider, { ...failure, body: redactDeep(failure.body, secrets) }));
 		httpCode = String(failure.status);
 	} else {
 		// Network failures and the like: n8n already words these well ("The service refused
@@ -154,12 +250,18 @@ async function toUserError(
 	}
 	message = clean(message) ?? message;
 	description = clean(description);
-	return new NodeApiError(context.getNode(), { message, description } as JsonObject, {
+	return new NodeApiError(node, { message, description } as JsonObject, {
 		message,
 		description,
 		httpCode,
 		itemIndex,
 	});
+}
+
+/** The node's Options > Timeout (n8n's Request Options), or the package default. */
+function requestTimeout(context: IExecuteSingleFunctions): number {
+	const { timeout } = context.getNodeParameter('requestOptions', {}) as { timeout?: unknown };
+	return typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
 }
 
 /**
@@ -186,20 +288,41 @@ function assertAuthenticationFits(
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
- * - checks the item's parameters, and throws before anything is sent;
- * - sends the request (n8n renews expired credential tokens on a 401 and resends);
+ * - checks the item's parameters (fields set to expressions that resolve to nothing, choices
+ *   outside their options, the operation's own rules), and throws before anything is sent;
+ * - sends the request within the node's Timeout (or the package default), which the
+ *   credential's token requests share; n8n renews expired credential tokens on a 401 and
+ *   resends;
+ * - accepts only the documented success status and kind of body, and items that are JSON
+ *   objects;
  * - turns any failure into an error with the provider's message and no secret in it;
  * - pairs every output item, error items under Continue On Fail included, with its input.
  */
 export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
 	const fetch = spec.fetch ?? sendOnce;
+	const success = spec.success ?? { status: 200, body: 'json object' };
 	return {
 		request: spec.request,
-		output: spec.output,
+		output: {
+			...spec.output,
+			// First of all, so that nothing builds an item from an answer that is not the documented one.
+			postReceive: [
+				async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+					const answer = { status: response.statusCode, headers: response.headers, body: response.body };
+					if (isDocumentedAnswer(success, answer)) return items;
+					// The body is shown cut short: the item's secrets are hidden before it is cut.
+					const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
+					if (wrong) throw new UnexpectedAnswerError(wrong.message, wrong.description, response.statusCode);
+					return items;
+				},
+				...(spec.output?.postReceive ?? []),
+			],
+		},
 		send: { paginate: true },
 		operations: {
 			async pagination(this: IExecutePaginationFunctions, requestData: RequestData) {
 				const pairedItem = { item: this.getItemIndex() };
+				const timeoutMs = requestTimeout(this);
 				try {
 					const credential = spec.requiredCredential;
 					if (credential && !this.getNode().credentials?.[credential.name]) {
@@ -215,20 +338,60 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (spec.authentication) {
 						assertAuthenticationFits(this, provider, spec.authentication);
 					}
+					assertParametersUsable(this, provider.displayName);
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
 					}
-					const items = await fetch.call(this, requestData);
+					requestData.options.timeout = timeoutMs;
+					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
+					const sender = Object.create(this, {
+						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
+					}) as IExecutePaginationFunctions;
+					const items = await fetch.call(sender, requestData);
+					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
-					const userError = await toUserError(this, provider, error);
+					const userError = await toUserError(this, provider, error, timeoutMs);
 					if (!this.continueOnFail()) throw userError;
 					return [
 						// n8n shows the error details from `error`, and itself keeps only the message in `json`.
 						{ json: { error: userError.message }, error: userError, pairedItem },
 					];
 				}
+			},
+		},
+	};
+}
+
+/**
+ * Routing for the Resource field. It applies when no operation's routing does: an unknown
+ * resource or operation (an imported or hand-edited workflow, or the editor's Custom API
+ * Call), for which n8n would otherwise send an authenticated GET to the base URL. Each
+ * operation's own routing replaces it. It refuses the item, naming the field, and sends
+ * nothing. The refusal leaves like every other error of an operation (see toUserError): the
+ * node it carries has no secret parameter, which such a workflow may still hold.
+ */
+export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRouting {
+	return {
+		send: { paginate: true },
+		operations: {
+			async pagination(this: IExecutePaginationFunctions) {
+				const pairedItem = { item: this.getItemIndex() };
+				const nodeName = nodeDisplayName(this);
+				let refusal = new NodeOperationError(this.getNode(), 'This resource and operation cannot run', {
+					itemIndex: pairedItem.item,
+					description: `The node has no operation for them. Choose a resource and an operation in the panel. Nothing was sent to ${nodeName}.`,
+				});
+				try {
+					// Names the field (Resource or Operation) and its value, where it can.
+					assertParametersUsable(this, nodeName);
+				} catch (error) {
+					refusal = error as NodeOperationError;
+				}
+				const userError = await toUserError(this, provider, refusal, DEFAULT_TIMEOUT_MS);
+				if (!this.continueOnFail()) throw userError;
+				return [{ json: { error: userError.message }, error: userError, pairedItem }];
 			},
 		},
 	};

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from 'n8n-workflow';
 
+import { UnexpectedAnswerError } from './httpErrors';
 import type { ItemFetcher } from './operation';
 
 /** The Return All / Limit pair n8n's own list operations show. */
@@ -31,8 +32,8 @@ export interface PageNumberPagination {
 	firstPage: number;
 	/** The largest page asked for; also the page size for Return All. */
 	maxPageSize: number;
-	/** The entries of one page. */
-	entriesOf(page: IDataObject): IDataObject[];
+	/** The entries of one page; undefined when the page has no list of entries. */
+	entriesOf(page: IDataObject): IDataObject[] | undefined;
 	/** Whether the provider says this page is the last (beyond "fewer entries than asked"). */
 	isLastPage(page: IDataObject): boolean;
 }
@@ -59,6 +60,14 @@ export function pageNumberPagination(paging: PageNumberPagination): ItemFetcher 
 			});
 			const body = (response?.json ?? {}) as IDataObject;
 			const pageEntries = paging.entriesOf(body);
+			// A page without its list is not an empty result: something else answered.
+			if (!pageEntries) {
+				throw new UnexpectedAnswerError(
+					'The answer is not a page of results',
+					`Page ${page} is a JSON object without the list of entries the documentation describes. Check the base URL in the credential.`,
+					200,
+				);
+			}
 			entries.push(...pageEntries);
 			if (pageEntries.length < size || paging.isLastPage(body)) break;
 		}

@@ -8,8 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeHttpFailure } from './httpErrors';
+import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
+import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, tokenRequest } from './timeout';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -46,33 +49,124 @@ export function expiryAtInstant(instant: unknown): number | undefined {
 	return Number.isNaN(at) ? undefined : at;
 }
 
+/** The same-origin hop a token response asks for, or the error that refuses it. */
+function redirectOrRefusal(
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	response: IN8nHttpFullResponse,
+	hop: number,
+): RedirectHop | TokenRequestError | undefined {
+	try {
+		return sameOriginRedirect(
+			provider.displayName,
+			request.url,
+			request.method ?? 'GET',
+			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
+			hop,
+		);
+	} catch (error) {
+		const refused = error as RedirectRefusedError;
+		return new TokenRequestError(
+			`The credential could not get an access token: ${refused.message}`,
+			refused.description,
+		);
+	}
+}
+
 /**
  * Sends a token request from a credential's preAuthentication and returns the JSON body.
  * Failures become TokenRequestErrors carrying the provider's own message; the request
- * itself (which holds the secrets) never appears in them.
+ * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
+ * (see redirects.ts): a token endpoint that points to another origin is an error, so the
+ * secrets in the request never go there and no token from there is used. Only the documented
+ * success status with a JSON object counts: a captive portal's page is not a token.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
+	{ successStatus = 200 }: { successStatus?: number } = {},
 ): Promise<IDataObject> {
-	const outcome = await helper.helpers
-		.httpRequest({ json: true, ...request, returnFullResponse: true, ignoreHttpStatusErrors: true })
-		.then(
-			(response: IN8nHttpFullResponse) => ({ response }),
-			(error: Error) => ({ error }),
-		);
-	if ('error' in outcome) {
-		throw new TokenRequestError(
-			`The credential could not reach ${provider.displayName} to get an access token`,
-			`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
-		);
+	const secrets = secretsSentIn(request);
+	const outcome = await sendTokenRequest(helper, provider, request, successStatus, secrets).then(
+		(body) => ({ body }),
+		(error: unknown) => ({ error }),
+	);
+	if ('body' in outcome) return outcome.body;
+	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
+	// not clean errors) gets it without any secret the request carried.
+	const { message, description } = outcome.error as TokenRequestError;
+	throw new TokenRequestError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+}
+
+/**
+ * The secrets a token request carries: Basic auth, the Authorization header's credentials,
+ * and secret-named fields of the body. A token endpoint can only echo back what it was sent.
+ */
+function secretsSentIn(request: IHttpRequestOptions): string[] {
+	const authorization = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+	return [
+		request.auth?.password,
+		typeof authorization === 'string' ? authorization.replace(/^\S+\s+/, '') : undefined,
+		...secretValuesByName(typeof request.body === 'object' ? (request.body as IDataObject) : undefined),
+	].filter((value): value is string => typeof value === 'string' && value !== '');
+}
+
+async function sendTokenRequest(
+	helper: IHttpRequestHelper,
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	successStatus: number,
+	secrets: string[],
+): Promise<IDataObject> {
+	let current: IHttpRequestOptions = request;
+	let response: IN8nHttpFullResponse;
+	for (let hop = 0; ; hop++) {
+		const outcome = await helper.helpers
+			.httpRequest(
+				// Marked so that the node's Timeout reaches it (see timeout.ts), on every hop.
+				tokenRequest({
+					json: true,
+					...current,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					sendCredentialsOnCrossOriginRedirect: false,
+				}),
+			)
+			.then(
+				(answer: IN8nHttpFullResponse) => ({ answer }),
+				(error: Error) => ({ error }),
+			);
+		if ('error' in outcome && isTimeout(outcome.error)) {
+			const waited = timeoutOf(outcome.error);
+			throw new TokenRequestError(
+				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
+				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+			);
+		}
+		if ('error' in outcome) {
+			throw new TokenRequestError(
+				`The credential could not reach ${provider.displayName} to get an access token`,
+				`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+			);
+		}
+		response = outcome.answer;
+		const next = redirectOrRefusal(provider, current, response, hop);
+		if (next instanceof TokenRequestError) throw next;
+		if (!next) break;
+		current = {
+			...current,
+			url: next.url,
+			method: next.method as IHttpRequestOptions['method'],
+			body: next.keepBody ? current.body : undefined,
+		};
 	}
-	const { response } = outcome;
 	if (response.statusCode >= 400) {
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
 		const { message, description } = describeHttpFailure(provider, {
 			status: response.statusCode,
-			body: response.body,
+			body: redactDeep(response.body, secrets),
 			headers: response.headers,
 		});
 		throw new TokenRequestError(
@@ -80,14 +174,17 @@ export async function requestToken(
 			`${description} Check the values in the credential.`,
 		);
 	}
-	const body = response.body as IDataObject | undefined;
-	if (typeof body !== 'object' || body === null) {
-		throw new TokenRequestError(
-			`${provider.displayName} answered the token request without a JSON body`,
-			`${request.method ?? 'GET'} ${request.url} returned HTTP ${response.statusCode}. Check the base URL in the credential.`,
-		);
+	// requestToken redacts the message; the body is cleaned here, before it is cut short.
+	const wrong = undocumentedAnswer(
+		provider,
+		{ status: successStatus, body: 'json object' },
+		{ status: response.statusCode, headers: response.headers, body: response.body },
+		secrets,
+	);
+	if (wrong) {
+		throw new TokenRequestError(`The credential could not get an access token. ${wrong.message}`, wrong.description);
 	}
-	return body;
+	return response.body as IDataObject;
 }
 
 /** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */
@@ -164,9 +261,33 @@ export const sessionTokenProperty: INodeProperties = {
 	default: '',
 };
 
+/*
+ * A stored token is bound to the credential values it was issued for (base URL, token URL,
+ * client, pool...): it is stored as `<fingerprint>:<token>`, the fingerprint being a hash of
+ * those values. When the user changes one of them, n8n keeps the stored token, but it no
+ * longer matches: the credential sends no token at all, the API answers 401, and n8n asks
+ * preAuthentication for a new one, from the new address. The old token never goes there.
+ */
+const BOUND_TOKEN = /^([0-9a-f]{32}):([\s\S]+)$/;
+
+function fingerprintOf(identity: unknown[]): string {
+	return tokenCacheKey(identity).slice(0, 32);
+}
+
+/** The stored session token when it was issued for these credential values; undefined otherwise. */
+export function boundSessionToken(
+	credentials: ICredentialDataDecryptedObject,
+	identity: unknown[],
+): string | undefined {
+	const stored = credentials[SESSION_TOKEN];
+	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
+	return match && match[1] === fingerprintOf(identity) ? match[2] : undefined;
+}
+
 /**
- * What a token-managing credential's preAuthentication returns: a session token, fetched with
- * `fetchToken` only when no other caller has a usable one (see sharedAccessToken).
+ * What a token-managing credential's preAuthentication returns: a session token bound to
+ * `identity`, fetched with `fetchToken` only when no other caller has a usable one (see
+ * sharedAccessToken).
  *
  * @param identity the credential values that decide which token it gets
  */
@@ -175,6 +296,7 @@ export async function sessionToken(
 	identity: unknown[],
 	fetchToken: () => Promise<IssuedToken>,
 ): Promise<ICredentialDataDecryptedObject> {
-	const held = typeof credentials[SESSION_TOKEN] === 'string' ? credentials[SESSION_TOKEN] : '';
-	return { [SESSION_TOKEN]: await sharedAccessToken(tokenCacheKey(identity), held, fetchToken) };
+	const held = boundSessionToken(credentials, identity) ?? '';
+	const token = await sharedAccessToken(tokenCacheKey(identity), held, fetchToken);
+	return { [SESSION_TOKEN]: `${fingerprintOf(identity)}:${token}` };
 }

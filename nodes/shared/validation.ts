@@ -8,18 +8,45 @@ import type { ApiProvider } from './provider';
  * the node panel shows it, so the message tells the user exactly what to fix.
  */
 
-/** Text that may be empty: a field the user may leave blank. */
+/** Half of a UTF-16 surrogate pair without its other half: not text, and not encodable in a URL or JSON. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text that may be empty: a field the user may leave blank. It must be well-formed. */
 export function text(label: string) {
-	return z.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` });
+	return z
+		.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` })
+		.refine((value) => !LONE_SURROGATE.test(value), `${label} is not well-formed text (it holds half of a character pair)`);
 }
 
-export function requiredText(label: string) {
-	return text(label).refine((value) => value.trim() !== '', `${label} is required`);
+/** Text that must not be blank, and no longer than the API documents (`max` characters). */
+export function requiredText(label: string, { max }: { max?: number } = {}) {
+	const rule = text(label).refine((value) => value.trim() !== '', `${label} is required`);
+	return max === undefined
+		? rule
+		: rule.refine((value) => value.length <= max, `${label} must be at most ${max} characters`);
 }
 
 /** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */
-export function optionalText(label: string) {
-	return requiredText(label).optional();
+export function optionalText(label: string, limits: { max?: number } = {}) {
+	return requiredText(label, limits).optional();
+}
+
+/**
+ * A value sent as an HTTP header. HTTP allows tab, visible ASCII and Latin-1 there; n8n's
+ * HTTP stack would silently strip the rest, or a line break would end the header.
+ */
+export function headerValue(label: string) {
+	return requiredText(label).refine(
+		(value) => /^[\t\x20-\x7E\x80-\xFF]*$/.test(value),
+		`${label} is sent as an HTTP header, so it cannot contain line breaks, control characters or characters outside Latin-1`,
+	);
+}
+
+/** One of a fixed set of values, named as the panel names the field (zod's own message does not). */
+export function choice<T extends string>(label: string, values: readonly [T, ...T[]]) {
+	return z.enum(values, {
+		errorMap: () => ({ message: `${label} must be one of: ${values.join(', ')}` }),
+	});
 }
 
 /**

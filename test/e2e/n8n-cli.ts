@@ -3,7 +3,7 @@
  * (N8N_LOG_FORMAT=json), so its warnings can be told apart by level, and `execute --rawOutput`
  * logs the whole execution as the message of one info record.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,6 +71,10 @@ export interface RealN8n {
 	execute(workflowId: string): Promise<Execution>;
 	/** Imports more workflows (JSON texts, with public addresses) after the examples. */
 	importWorkflows(workflows: string[]): Promise<void>;
+	/** Imports credentials; one with the ID of an existing credential replaces its data, as an edit in the editor does. */
+	importCredentials(credentials: CredentialExport[]): Promise<void>;
+	/** A credential's data as n8n stores it now, decrypted (hidden fields such as a stored token included). */
+	exportCredential(id: string): Promise<Record<string, unknown>>;
 	/** Warnings and errors of every CLI run so far, apart from the harmless ones. */
 	problems: Array<LogRecord & { command: string }>;
 	stop(): Promise<void>;
@@ -103,6 +107,17 @@ export async function startRealN8n(): Promise<RealN8n> {
 		const results = await importIntoN8n(env, join(dir, 'import'), [], workflows.map(mocks.rewrite));
 		results.forEach((result) => record('import', result));
 	};
+	const importCredentials = async (more: CredentialExport[]) => {
+		const results = await importIntoN8n(env, join(dir, 'import'), more, []);
+		results.forEach((result) => record('import', result));
+	};
+	const exportCredential = async (id: string) => {
+		const file = join(dir, `export-${id}.json`);
+		const result = await runN8n(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`], env);
+		if (result.code !== 0) throw new Error(`n8n export:credentials failed:\n${result.stdout}\n${result.stderr}`);
+		const [exported] = JSON.parse(readFileSync(file, 'utf8')) as Array<{ data: Record<string, unknown> }>;
+		return exported.data;
+	};
 	const credentials = mockCredentials(mocks);
 	try {
 		const results = await importIntoN8n(
@@ -122,6 +137,8 @@ export async function startRealN8n(): Promise<RealN8n> {
 		credentials,
 		problems,
 		importWorkflows,
+		importCredentials,
+		exportCredential,
 		async execute(workflowId) {
 			const result = await runN8n(['execute', `--id=${workflowId}`, '--rawOutput'], env);
 			const records = logRecords(result);

@@ -143,7 +143,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (credentials[expirable.name] !== '' && !credentialsExpired && !isCredentialTest) {
 			return undefined;
 		}
-		const output = await credentialType.preAuthentication.call(helpers, credentials);
+		// n8n 2.41 (restrictToCredentialDomains) hands the credential a new helpers object whose
+		// httpRequest copies the options and calls the item's own httpRequest.
+		const restricted: IHttpRequestHelper = {
+			helpers: { httpRequest: async (options: IHttpRequestOptions) => await helpers.helpers.httpRequest({ ...options }) },
+		};
+		const output = await credentialType.preAuthentication.call(restricted, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		const nodeCredentials = node.credentials?.[typeName];
 		if (!nodeCredentials) return undefined;

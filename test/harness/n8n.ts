@@ -3,7 +3,7 @@
  * test, executed by n8n-core's WorkflowExecute (and so by its declarative RoutingNode), with
  * credentials resolved and pre-authenticated as n8n's own credentials helper does.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	NodeConnectionTypes,
@@ -102,7 +102,11 @@ export class N8nHarness {
 
 	constructor(nodes: INodeType[], credentialTypes: ICredentialType[]) {
 		this.nodeTypes.add('n8n-nodes-base.start', new StartNode());
-		for (const node of nodes) this.nodeTypes.add(`${PACKAGE}.${node.description.name}`, node);
+		for (const node of nodes) {
+			// As n8n's loader does: declarative nodes get the Options (batching, proxy, timeout) collection.
+			DirectoryLoader.applyDeclarativeNodeOptionParameters(node);
+			this.nodeTypes.add(`${PACKAGE}.${node.description.name}`, node);
+		}
 		this.credentials = new TestCredentialsHelper(
 			new Map(credentialTypes.map((type) => [type.name, type])),
 			this.nodeTypes,

@@ -24,6 +24,8 @@ export interface RecordedRequest {
 export interface MockResponse {
 	status: number;
 	body?: unknown;
+	/** Sent as it is instead of `body` as JSON: what a proxy, a captive portal or a wrong host answers. */
+	rawBody?: string;
 	headers?: Record<string, string>;
 }
 
@@ -88,6 +90,8 @@ export class MockServer {
 
 	private readonly faults: MockResponse[] = [];
 
+	private readonly matchedFaults: Array<{ match: (request: RecordedRequest) => boolean; response: MockResponse }> = [];
+
 	constructor(options: MockServerOptions) {
 		this.name = options.name;
 		this.options = options;
@@ -126,6 +130,31 @@ export class MockServer {
 		this.faults.push({ status, body: this.options.errorBody(status, message, code) });
 	}
 
+	/** Every request `match` accepts gets `response` (status 0: no answer at all) until clearFaults(). */
+	answerWhen(match: (request: RecordedRequest) => boolean, response: MockResponse): void {
+		this.matchedFaults.push({ match, response });
+	}
+
+	clearFaults(): void {
+		this.faults.length = 0;
+		this.matchedFaults.length = 0;
+	}
+
+	/** The next request is received and never answered: a server that hangs. */
+	hangNext(): void {
+		this.faults.push({ status: 0 });
+	}
+
+	/** The next request gets this answer instead of its normal one: a misbehaving server or a proxy in the way. */
+	answerNext(response: MockResponse): void {
+		this.faults.push(response);
+	}
+
+	/** The next request is answered with a redirect (a moved API, or a hostile one) instead of its normal answer. */
+	redirectNext(status: number, location: string): void {
+		this.answerNext({ status, headers: { location } });
+	}
+
 	error(status: number, message: string, code: string, headers?: Record<string, string>): MockResponse {
 		return { status, body: this.options.errorBody(status, message, code), headers };
 	}
@@ -153,10 +182,14 @@ export class MockServer {
 
 		let response: MockResponse;
 		try {
-			response = this.faults.shift() ?? (await this.route(request));
+			response =
+				this.faults.shift() ??
+				this.matchedFaults.find((fault) => fault.match(request))?.response ??
+				(await this.route(request));
 		} catch (error) {
 			response = this.error(500, `Mock failure: ${(error as Error).message}`, 'mock_failure');
 		}
+		if (response.status === 0) return; // hangNext: the connection stays open, unanswered, until stop()
 		const headers: Record<string, string> = {
 			...(this.options.commonHeaders?.() ?? {}),
 			...(response.headers ?? {}),
@@ -164,7 +197,7 @@ export class MockServer {
 		if (response.body !== undefined) headers['content-type'] ??= 'application/json';
 		request.response = { ...response, headers };
 		res.writeHead(response.status, headers);
-		res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+		res.end(response.rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body)));
 	}
 
 	private async route(request: RecordedRequest): Promise<MockResponse> {

@@ -1,0 +1,83 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/*
+ * The addresses a credential sends its secrets to (base URLs, token URLs) are checked before
+ * any request: trimmed, and refused when they cannot be a base URL (a user:password@ part
+ * would replace the credential's own authentication, a query or fragment would send requests
+ * somewhere else) or when they would send secrets unencrypted to another machine.
+ */
+
+/** Name of the credential option that lets secrets travel over plain http:// to another machine. */
+export const ALLOW_UNENCRYPTED_HTTP = 'allowUnencryptedHttp';
+
+export const allowUnencryptedHttpProperty: INodeProperties = {
+	displayName: 'Allow Unencrypted HTTP (Insecure)',
+	name: ALLOW_UNENCRYPTED_HTTP,
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send this credential’s secrets over plain http:// to a machine other than this one. Anyone on the network path can read them. Leave off unless the server cannot use https://. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http:// either way.',
+};
+
+/**
+ * An address in a credential that cannot be used. Like TokenRequestError, it carries no
+ * `status` field, which n8n would read as an HTTP status.
+ */
+export class UnsafeUrlError extends Error {
+	description: string;
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'UnsafeUrlError';
+		this.description =
+			'Nothing was sent. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http://; any other needs https:// unless the credential allows unencrypted HTTP.';
+	}
+}
+
+function isLoopback(hostname: string): boolean {
+	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function parse(url: string): URL | undefined {
+	try {
+		return new URL(url);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Refuses plain http:// to another machine unless the credential allows it. */
+export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean): void {
+	const parsed = parse(url);
+	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
+		throw new UnsafeUrlError(
+			`${field} uses unencrypted http://, which would send the credential’s secrets in clear text: use https://, or turn on Allow Unencrypted HTTP (Insecure) in the credential`,
+		);
+	}
+}
+
+/**
+ * A credential's base URL or token URL, trimmed and without trailing slashes, or an
+ * UnsafeUrlError naming the field. The value itself is never put in the message: a
+ * `user:password@` part would be a secret.
+ *
+ * @param field the field as the credential panel shows it
+ */
+export function checkedUrl(value: unknown, field: string, allowHttp: boolean): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (text === '') throw new UnsafeUrlError(`${field} is required`);
+	const parsed = parse(text);
+	if (!parsed) throw new UnsafeUrlError(`${field} is not a valid address: write it like https://api.example.com`);
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+		throw new UnsafeUrlError(`${field} must start with https://`);
+	}
+	if (parsed.username !== '' || parsed.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(text)) {
+		throw new UnsafeUrlError(
+			`${field} must not contain a user name or password (user:password@): the credential sends its own`,
+		);
+	}
+	if (text.includes('?')) throw new UnsafeUrlError(`${field} must not contain a query (?...)`);
+	if (text.includes('#')) throw new UnsafeUrlError(`${field} must not contain a fragment (#...)`);
+	assertEncryptedUnlessLocal(text, field, allowHttp);
+	return text.replace(/\/+$/, '');
+}

@@ -1,0 +1,159 @@
+/**
+ * Issue 10's destructive cases in a real n8n, installed from the package tarball: a Delete
+ * whose Username resolves to nothing, scopes that resolve to nothing, a Revoke answered by a
+ * captive portal, and an operation the node does not have.
+ */
+import { startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
+import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
+import { chainWorkflow, items } from './workflows.ts';
+
+const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name: 'Knetik Cloud Password OAuth2 API (sandbox)' } };
+const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Long-Term Token API (sandbox)' } };
+const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
+
+let n8n: RealN8n;
+let revocable: { id: string; value: string };
+
+beforeAll(async () => {
+	n8n = await startRealN8n();
+	revocable = n8n.mocks.mocks.c2m.issueLongTermToken();
+	await n8n.importWorkflows([
+		chainWorkflow('e2eFaultDelete', 'Delete with a username that resolves to nothing', [
+			...items([{ user: '' }]),
+			{
+				name: 'Delete the user’s tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'delete', username: '={{ $json.user }}', clientId: 'web' },
+				credentials: password,
+			},
+		]),
+		chainWorkflow('e2eFaultScopes', 'Short-term token with scopes that resolve to nothing', [
+			...items([{ purpose: 'no scopes here' }]),
+			{
+				name: 'Trade for a narrower token',
+				type: 'c2m',
+				parameters: {
+					operation: 'issueShortTerm',
+					authentication: 'longTermToken',
+					additionalFields: { scopes: '={{ $json.scopes }}' },
+				},
+				credentials: longTerm,
+			},
+		]),
+		chainWorkflow('e2eFaultRevoke', 'Revoke answered by a captive portal', [
+			{
+				name: 'Revoke it',
+				type: 'c2m',
+				parameters: { operation: 'revoke', authentication: 'longTermToken', id: revocable.id },
+				credentials: longTerm,
+			},
+		]),
+		chainWorkflow('e2eFaultTokenTimeout', 'A token endpoint that never answers, with the node’s Timeout', [
+			{
+				name: 'Refresh',
+				type: 'runAi',
+				parameters: { operation: 'refresh', refreshToken: 'refresh-token-value', requestOptions: { timeout: 1500 } },
+				credentials: runAi,
+			},
+		]),
+		chainWorkflow('e2eFaultCustomCall', 'Custom API Call run from an imported workflow', [
+			{
+				name: 'Custom call',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: '__CUSTOM_API_CALL__' },
+				credentials: password,
+			},
+		]),
+	]);
+}, INSTALL_TIMEOUT);
+
+afterAll(async () => {
+	await n8n?.stop();
+});
+
+test(
+	'Knetik Delete with a Username that resolves to "" stops, and deletes nothing',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		const before = knetik.stored.length;
+		const error = stoppedWith(await n8n.execute('e2eFaultDelete'));
+
+		expect(error.message).toBe('Username is set but resolved to nothing (empty text) for item 0');
+		expect(error.description).toContain('Nothing was sent to Knetik Cloud');
+		expect(knetik.server.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+		expect(knetik.stored).toHaveLength(before);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'C2M Issue Short-Term with Scopes that resolve to nothing stops instead of issuing a token with every scope',
+	async () => {
+		const error = stoppedWith(await n8n.execute('e2eFaultScopes'));
+
+		expect(error.message).toBe('Scopes (in Additional Fields) is set but resolved to nothing (undefined) for item 0');
+		expect(n8n.mocks.mocks.c2m.server.requestsTo('/auth/tokens/short')).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'C2M Revoke answered by a captive portal’s page is an error, not { revoked: true }',
+	async () => {
+		const { c2m } = n8n.mocks.mocks;
+		c2m.server.answerWhen((request) => request.rawPath.endsWith('/revoke'), {
+			status: 200,
+			rawBody: '<html><body>Please sign in to the hotel Wi-Fi</body></html>',
+			headers: { 'content-type': 'text/html' },
+		});
+		try {
+			const execution = await n8n.execute('e2eFaultRevoke');
+			const error = stoppedWith(execution);
+			expect(error.message).toBe('C2M answered HTTP 200 with text/html, not the documented HTTP 204 with an empty body');
+			expect(error.description).toContain('Please sign in to the hotel Wi-Fi');
+			expect(error.description).toContain('Check the base URL');
+			expect(c2m.isRevoked(revocable.id)).toBe(false);
+		} finally {
+			c2m.server.clearFaults();
+		}
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'an operation the node does not have (Custom API Call) is refused, and nothing is sent',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		knetik.server.clearRequests();
+		const error = stoppedWith(await n8n.execute('e2eFaultCustomCall'));
+
+		expect(error.message).toBe(
+			'Custom API Call is not an operation of the Knetik Cloud node: use the HTTP Request node with this credential',
+		);
+		expect(knetik.server.requests).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'the node’s Timeout bounds the credential’s token request too, in n8n’s own credentials helper',
+	async () => {
+		const { runAi: runai } = n8n.mocks.mocks;
+		runai.server.answerWhen((request) => request.rawPath === '/api/v1/token', { status: 0 });
+		try {
+			const started = Date.now();
+			const error = stoppedWith(await n8n.execute('e2eFaultTokenTimeout'));
+			expect(error.message).toBe('The credential could not get an access token: Run:ai did not answer within 1.5 seconds');
+			// A whole n8n starts for the run; the wait itself is 1.5 s, not 30 or 300.
+			expect(Date.now() - started).toBeLessThan(28_000);
+			expect(runai.server.requestsTo('/api/v1/token')).toHaveLength(1);
+		} finally {
+			runai.server.clearFaults();
+		}
+	},
+	E2E_TIMEOUT,
+);
+
+test('n8n logged no warning or error while loading the package and running the workflows', () => {
+	expect(n8n.problems).toEqual([]);
+});
