@@ -9,3 +9,9 @@ task('build:icons', () =>
 		encoding: false,
 	}).pipe(dest('dist')),
 );
+
+// Output schemas, one per operation, which n8n serves to its editor from a `__schema__` folder
+// beside the compiled node (n8n-core resolveOutputSchemaPath): copied as they are.
+task('build:schemas', () =>
+	src('nodes/**/__schema__/**/*.json', { base: path.resolve('.') }).pipe(dest('dist')),
+);

@@ -2,11 +2,18 @@
  * What n8n's Community Nodes panel installs: `npm test` builds first, so these checks look at
  * the dist/ folder that would be published.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
-import { NodeHelpers, type ICredentialType, type INodeType } from 'n8n-workflow';
+import { resolveOutputSchemaPath } from 'n8n-core';
+import {
+	NodeHelpers,
+	type ICredentialType,
+	type INodeProperties,
+	type INodePropertyOptions,
+	type INodeType,
+} from 'n8n-workflow';
 
 const root = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -18,6 +25,34 @@ function load<T>(distPath: string): T {
 	const module = requireBuilt(join(root, distPath)) as Record<string, new () => T>;
 	const [Class] = Object.values(module).filter((value) => typeof value === 'function');
 	return new Class();
+}
+
+/** The value n8n's editor uses for "Custom API Call", which runs no operation of its own. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function optionValues(property: INodeProperties): string[] {
+	return ((property.options ?? []) as INodePropertyOptions[])
+		.map((option) => String(option.value))
+		.filter((value) => value !== CUSTOM_API_CALL);
+}
+
+/** Every resource/operation pair the node offers, from its Resource and Operation selectors. */
+function operationsOf(node: INodeType): Array<[resource: string, operation: string]> {
+	const { properties } = node.description;
+	const resources = properties.filter((p) => p.name === 'resource').flatMap(optionValues);
+	return resources.flatMap((resource) =>
+		properties
+			.filter((p) => p.name === 'operation' && (p.displayOptions?.show?.resource ?? []).includes(resource))
+			.flatMap(optionValues)
+			.map((operation): [string, string] => [resource, operation]),
+	);
+}
+
+function filesUnder(folder: string): string[] {
+	if (!existsSync(folder)) return [];
+	return readdirSync(folder, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => join(entry.parentPath, entry.name));
 }
 
 function iconFiles(icon: unknown, from: string): string[] {
@@ -88,6 +123,44 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 		expect(NodeHelpers.makeNodeName({ resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' }, node.description)).toBe(
 			'Make a custom API call',
 		);
+	});
+
+	describe('serves an output schema for every operation', () => {
+		// n8n's editor asks GET /schemas/<package>.<node>/<version>/<resource>/<operation>.json;
+		// the server (loadNodesAndCredentials.resolveSchema) answers with the file n8n-core's
+		// resolveOutputSchemaPath names beside the node's compiled file, or 404.
+		const operations = operationsOf(node);
+		const versions = [node.description.version].flat();
+		const schemaFolder = join(folder, '__schema__');
+
+		test('has operations to check', () => {
+			expect(operations.length).toBeGreaterThan(0);
+		});
+
+		describe.each(versions)('version %s', (version) => {
+			test.each(operations)('%s / %s', (resource, operation) => {
+				const file = resolveOutputSchemaPath({ nodeDir: folder, version, resource, operation });
+				expect(file).toBeDefined();
+				expect(existsSync(file!)).toBe(true);
+				const text = readFileSync(file!, 'utf8');
+				const schema = JSON.parse(text);
+				expect(schema.type).toBe('object');
+				expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(0);
+				// The build copies the source file as it is: no stale or hand-made file in dist/.
+				const source = join(root, relative(join(root, 'dist'), file!));
+				expect(existsSync(source)).toBe(true);
+				expect(readFileSync(source, 'utf8')).toBe(text);
+			});
+		});
+
+		test('has schema files for exactly its operations, no more', () => {
+			const served = versions.flatMap((version) =>
+				operations.map(([resource, operation]) =>
+					resolveOutputSchemaPath({ nodeDir: folder, version, resource, operation }),
+				),
+			);
+			expect(filesUnder(schemaFolder).sort()).toEqual(served.sort());
+		});
 	});
 
 	test('lists only credentials the package ships', () => {
