@@ -44,7 +44,6 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
-		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',
@@ -61,6 +60,8 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 			required: true,
 			default: '',
 		},
+		// An opt-in for unusual setups, after the fields everyone fills.
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

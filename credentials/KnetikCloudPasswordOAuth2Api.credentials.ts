@@ -103,7 +103,6 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			placeholder: 'https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
-		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Username',
 			name: 'username',
@@ -137,6 +136,8 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			default: '',
 			description: 'Only if the client has a secret; public clients have none',
 		},
+		// An opt-in for unusual setups, after the fields everyone fills.
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

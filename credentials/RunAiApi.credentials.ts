@@ -50,7 +50,6 @@ export class RunAiApi implements ICredentialType {
 			description:
 				'Your Run:ai control plane: https://<tenant-name>.run.ai for SaaS, or the address of the Run:ai user interface for a self-hosted installation',
 		}),
-		allowUnencryptedHttpProperty,
 		{
 			displayName: 'Authentication',
 			name: 'authentication',
@@ -98,6 +97,8 @@ export class RunAiApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { authentication: ['accessToken'] } },
 		},
+		// An opt-in for unusual setups, after the fields everyone fills.
+		allowUnencryptedHttpProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

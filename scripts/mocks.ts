@@ -115,12 +115,6 @@ export function mockCredentials({ mocks, urls }: Pick<RunningMocks, 'mocks' | 'u
 			},
 		},
 		{
-			id: 'tlC2mClientKey01',
-			name: 'C2M Client Key API (sandbox)',
-			type: 'c2mClientKeyApi',
-			data: { clientId: C2M_CLIENT.id, clientSecret: C2M_CLIENT.secret, baseUrl: urls.c2m },
-		},
-		{
 			id: 'tlC2mLongTerm001',
 			name: 'C2M Long-Term Token API (sandbox)',
 			type: 'c2mLongTermTokenApi',
@@ -131,6 +125,14 @@ export function mockCredentials({ mocks, urls }: Pick<RunningMocks, 'mocks' | 'u
 			name: 'C2M Automatic Short-Term Token API (sandbox)',
 			type: 'c2mShortTermTokenApi',
 			data: { longTermToken: mocks.c2m.longTermToken(), scopes: '', baseUrl: urls.c2m },
+		},
+		// Last: n8n's editor preselects the newest credential a node accepts, and a new C2M node
+		// starts on Issue Long-Term Token, which takes the client key.
+		{
+			id: 'tlC2mClientKey01',
+			name: 'C2M Client Key API (sandbox)',
+			type: 'c2mClientKeyApi',
+			data: { clientId: C2M_CLIENT.id, clientSecret: C2M_CLIENT.secret, baseUrl: urls.c2m },
 		},
 	];
 }

@@ -1,0 +1,388 @@
+/**
+ * The package in n8n's real editor, driven in headless Chromium as a person works: find each
+ * node in the nodes panel, add it, switch through its operations, open its credentials, run an
+ * example, use it as an AI Agent's tool. Runs against the `npm start` sandbox, started on free
+ * ports. With SCREENSHOTS_DIR set (`npm run screenshots`), it also retakes the README's pictures.
+ *
+ * Needs Chromium: Debian's `chromium` package, installed on first use where that is possible
+ * (scripts/chromium.ts), or CHROMIUM_PATH.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, selectors, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+
+import { ensureChromium } from '../../scripts/chromium.ts';
+import { ROOT } from '../../scripts/n8n.ts';
+import { freePort, OWNER, PACKAGE_NAME, startSandbox, type Sandbox } from '../../scripts/sandbox.ts';
+import { INSTALL_TIMEOUT } from './timeouts.ts';
+
+const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR && join(ROOT, process.env.SCREENSHOTS_DIR);
+const EDITOR_TIMEOUT = 5 * 60_000;
+
+interface NodeInEditor {
+	name: string;
+	type: string;
+	icon: string;
+	/** A word of the provider's that someone might type instead of the node's name. */
+	providerWord: string;
+	/** Per resource, per operation: the fields the panel shows besides Credential, Resource and Operation (README). */
+	operations: Record<string, Record<string, string[]>>;
+	/** An example workflow that runs this node, one of its nodes whose output is checked, and the README's picture of it. */
+	example: { id: string; node: string; screenshot?: string };
+	/** The node's credentials in the sandbox, with the fields (by name) their form must show first: what the user fills first. */
+	credentials: Array<{ name: string; firstFields: string[] }>;
+	panelScreenshot: string;
+	/** The sandbox credential a person picks for this node as an AI Agent's tool. */
+	toolCredential: { type: string; id: string; name: string };
+}
+
+const NODES: NodeInEditor[] = [
+	{
+		name: 'Confluent Cloud',
+		type: 'confluentCloud',
+		icon: 'confluent.svg',
+		providerWord: 'Stream Sharing',
+		operations: {
+			'Shared Token': { 'Get Resources': ['Share Token'], Redeem: ['Share Token', 'Additional Fields'] },
+			'OAuth Token': { Exchange: ['Subject Token', 'Identity Pool ID', 'Expires In (Seconds)', 'Base URL'] },
+		},
+		example: { id: 'tlExConfluentRdm', node: 'Redeem', screenshot: 'workflow-confluent-validate-then-redeem.png' },
+		credentials: [
+			{ name: 'Confluent Cloud API (sandbox)', firstFields: ['apiKey', 'apiSecret'] },
+			{ name: 'Confluent Cloud Identity Pool (sandbox)', firstFields: ['idpTokenUrl', 'clientId', 'clientSecret'] },
+		],
+		panelScreenshot: 'panel-confluent-cloud.png',
+		toolCredential: { type: 'confluentCloudApi', id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' },
+	},
+	{
+		name: 'Run:ai',
+		type: 'runAi',
+		icon: 'runai.svg',
+		providerWord: 'runai',
+		operations: {
+			Token: {
+				Create: ['Grant Type', 'Client ID', 'Client Secret', 'Options'],
+				'Exchange Code (Legacy)': ['Redirect URI', 'Authorization Code'],
+				'Get App Token (Legacy)': ['Application ID', 'Application Name', 'Application Secret'],
+				'Refresh (Legacy)': ['Refresh Token'],
+			},
+		},
+		example: { id: 'tlExRunAiOps', node: 'Create a token' },
+		credentials: [{ name: 'Run:ai API (sandbox)', firstFields: ['baseUrl', 'authentication'] }],
+		panelScreenshot: 'panel-runai.png',
+		toolCredential: { type: 'runAiApi', id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' },
+	},
+	{
+		name: 'Knetik Cloud',
+		type: 'knetikCloud',
+		icon: 'knetik.svg',
+		providerWord: 'Knetik',
+		operations: {
+			Token: {
+				Delete: ['Username', 'Client ID'],
+				Get: ['Username', 'Client ID'],
+				'Get Many': ['Return All', 'Limit', 'Filters', 'Sort'],
+			},
+		},
+		example: { id: 'tlExKnetikOps', node: 'List stored tokens' },
+		credentials: [
+			{ name: 'Knetik Cloud OAuth2 API (sandbox)', firstFields: ['baseUrl', 'clientId', 'clientSecret'] },
+			{ name: 'Knetik Cloud Password OAuth2 API (sandbox)', firstFields: ['baseUrl', 'username', 'password'] },
+		],
+		panelScreenshot: 'panel-knetik-cloud.png',
+		toolCredential: { type: 'knetikCloudOAuth2Api', id: 'tlKnetikOAuth201', name: 'Knetik Cloud OAuth2 API (sandbox)' },
+	},
+	{
+		name: 'C2M',
+		type: 'c2m',
+		icon: 'c2m.svg',
+		providerWord: 'Click2Mail',
+		operations: {
+			Token: {
+				'Issue Long-Term Token': ['Grant Type', 'Proof', 'Additional Fields'],
+				'Issue Short-Term Token': ['Additional Fields'],
+				Revoke: ['Token ID'],
+			},
+		},
+		example: { id: 'tlExC2mOps', node: 'Issue a long-term token' },
+		credentials: [
+			{ name: 'C2M Client Key API (sandbox)', firstFields: ['clientId', 'clientSecret'] },
+			{ name: 'C2M Long-Term Token API (sandbox)', firstFields: ['longTermToken'] },
+			{ name: 'C2M Automatic Short-Term Token API (sandbox)', firstFields: ['longTermToken'] },
+		],
+		panelScreenshot: 'panel-c2m.png',
+		toolCredential: { type: 'c2mClientKeyApi', id: 'tlC2mClientKey01', name: 'C2M Client Key API (sandbox)' },
+	},
+];
+
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+	const executablePath = ensureChromium();
+	sandbox = await startSandbox({
+		folder: mkdtempSync(join(tmpdir(), 'n8n-editor-')),
+		port: await freePort(),
+		mockPorts: 'free',
+	});
+	// n8n's own test ids are data-test-id.
+	selectors.setTestIdAttribute('data-test-id');
+	browser = await chromium.launch({
+		executablePath,
+		args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	context.setDefaultTimeout(30_000);
+	page = await context.newPage();
+	page.on('console', (message: ConsoleMessage) => {
+		if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+	});
+	page.on('pageerror', (error) => consoleErrors.push(`${error.message}\n${error.stack ?? ''}`));
+
+	// Sign in through the form a user sees.
+	await page.goto(`${sandbox.url}/signin`);
+	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
+	await page.locator('input[type="password"]').first().fill(OWNER.password);
+	await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}, INSTALL_TIMEOUT);
+
+afterAll(async () => {
+	await browser?.close();
+	await sandbox?.stop();
+});
+
+async function screenshot(file: string): Promise<void> {
+	if (!SCREENSHOTS_DIR) return;
+	mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+	await page.screenshot({ path: join(SCREENSHOTS_DIR, file) });
+}
+
+const nodesPanel = () => page.getByTestId('node-creator');
+const panelItems = () => nodesPanel().getByTestId('item-iterator-item');
+
+async function openNodesPanel(): Promise<void> {
+	await page.goto(`${sandbox.url}/workflow/new`);
+	await page.getByTestId('canvas-plus-button').or(page.getByTestId('node-creator-plus-button')).first().click();
+	await nodesPanel().waitFor();
+}
+
+async function search(text: string): Promise<void> {
+	await page.getByTestId('node-creator-search-bar').fill(text);
+	// The list filters as one types; wait for it to settle on this search.
+	await page.waitForTimeout(600);
+}
+
+/** The option texts of the dropdown that is open, first line of each (the name, not the description). */
+async function openOptions(): Promise<string[]> {
+	const options = page.locator('.el-select-dropdown__item:visible');
+	await options.first().waitFor();
+	return (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+}
+
+async function choose(parameter: string, option: string): Promise<void> {
+	await page.getByTestId(`parameter-input-${parameter}`).click();
+	const names = await openOptions();
+	expect(names).toContain(option);
+	await page.locator('.el-select-dropdown__item:visible').nth(names.indexOf(option)).click();
+	await page.waitForTimeout(300);
+}
+
+function escape(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The fields the node panel shows, by label, besides the credential, Resource and Operation (and a tool's description). */
+async function shownFields(): Promise<string[]> {
+	const items = page.getByTestId('node-parameters').getByTestId('parameter-item');
+	const labels: string[] = [];
+	for (let index = 0; index < (await items.count()); index++) {
+		const item = items.nth(index);
+		if (!(await item.isVisible())) continue;
+		labels.push((await item.innerText()).split('\n')[0].replace(/\s*\*$/, '').trim());
+	}
+	return labels.filter((label) => !/^(Credential( for .*)?|Resource|Operation|Tool Description|)$/.test(label));
+}
+
+/** Every operation of a node, resource by resource, checking the fields each shows. */
+async function switchThroughOperations(node: NodeInEditor): Promise<void> {
+	for (const [resource, operations] of Object.entries(node.operations)) {
+		await expectVisible('parameter-input-resource');
+		await choose('resource', resource);
+		await expectVisible('parameter-input-operation');
+		await page.getByTestId('parameter-input-operation').click();
+		expect(await openOptions()).toEqual([...Object.keys(operations), 'Custom API Call']);
+		await page.keyboard.press('Escape');
+		for (const [operation, fields] of Object.entries(operations)) {
+			await choose('operation', operation);
+			expect({ resource, operation, fields: await shownFields() }).toEqual({ resource, operation, fields });
+		}
+	}
+}
+
+async function expectVisible(testId: string): Promise<void> {
+	await page.getByTestId(testId).first().waitFor({ state: 'visible' });
+}
+
+describe.each(NODES)('$name', (node) => {
+	test(
+		'is found in the nodes panel by its name and by a word of its provider, with its icon and actions',
+		async () => {
+			await openNodesPanel();
+			for (const query of [node.name, node.providerWord]) {
+				await search(query);
+				const item = panelItems().filter({ has: page.getByTestId('node-creator-item-name').getByText(node.name, { exact: true }) });
+				expect({ query, found: await item.count() }).toEqual({ query, found: 1 });
+			}
+			const item = panelItems().filter({ has: page.getByText(node.name, { exact: true }) }).first();
+			const icon = item.locator(`img[src*="/icons/${PACKAGE_NAME}/"]`).first();
+			expect(await icon.getAttribute('src')).toMatch(new RegExp(`${escape(node.icon)}$`));
+			expect(await icon.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+
+			await item.click();
+			await page.waitForTimeout(500);
+			const actions = (await panelItems().allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			expect(actions.length).toBeGreaterThanOrEqual(Object.values(node.operations).flatMap(Object.keys).length);
+			expect(actions).not.toContain('Custom API Call');
+		},
+		EDITOR_TIMEOUT,
+	);
+
+	test(
+		'added to a workflow, shows Resource and Operation, and every operation shows its fields',
+		async () => {
+			await openNodesPanel();
+			await search(node.name);
+			await panelItems().filter({ has: page.getByText(node.name, { exact: true }) }).first().click();
+			await page.waitForTimeout(500);
+			// An action of the node, as a person would pick one (the panel lists trigger suggestions first).
+			await panelItems().last().click();
+			await expectVisible('ndv');
+			await switchThroughOperations(node);
+
+			// Custom API Call points to the HTTP Request node, and keeps a readable node name.
+			await choose('operation', 'Custom API Call');
+			await page.getByTestId('ndv').getByText(/Use the HTTP Request node/).first().waitFor();
+			await page.keyboard.press('Escape');
+			const canvasNames = await page.getByTestId('canvas-node').allInnerTexts();
+			expect(canvasNames.join('\n')).not.toContain('__CUSTOM_API_CALL__');
+			expect(canvasNames.join('\n')).toContain('Make a custom API call');
+		},
+		EDITOR_TIMEOUT,
+	);
+
+	test(
+		'its credentials show what to fill first, and their Test succeeds',
+		async () => {
+			for (const credential of node.credentials) {
+				await page.goto(`${sandbox.url}/home/credentials`);
+				await page.getByText(credential.name, { exact: true }).first().click();
+				const modal = page.getByTestId('editCredential-modal');
+				await modal.waitFor();
+				await modal.getByTestId('credential-connection-parameter').first().waitFor();
+				const fields = await modal
+					.getByTestId('credential-connection-parameter')
+					.locator('[data-test-id^="parameter-input-"]')
+					.evaluateAll((inputs) => inputs.map((input) => input.getAttribute('data-test-id')!.replace('parameter-input-', '')));
+				const names = fields.filter((name) => name !== 'field');
+				expect({ credential: credential.name, first: names.slice(0, credential.firstFields.length) }).toEqual({
+					credential: credential.name,
+					first: credential.firstFields,
+				});
+				// n8n runs the credential's test when the form opens; Retry runs it again.
+				const success = modal.getByTestId('credentials-config-container-test-success');
+				await success.waitFor();
+				await modal.getByText('Retry', { exact: true }).click();
+				await success.waitFor();
+				expect(await success.innerText()).toContain('Connection tested successfully');
+				await page.keyboard.press('Escape');
+			}
+		},
+		EDITOR_TIMEOUT,
+	);
+
+	test(
+		'an example workflow runs from the editor and shows its output items',
+		async () => {
+			await page.goto(`${sandbox.url}/workflow/${node.example.id}`);
+			await page.getByTestId('canvas-node').first().waitFor();
+			await page.getByTestId('execute-workflow-button').first().click();
+			await page.getByText(/Workflow executed successfully/i).first().waitFor({ timeout: 60_000 });
+			if (node.example.screenshot) {
+				// The whole workflow in view, as the editor's "zoom to fit" key does.
+				await page.keyboard.press('1');
+				await page.waitForTimeout(500);
+				await screenshot(node.example.screenshot);
+			}
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.example.node}"]`).dblclick();
+			await expectVisible('ndv');
+			const output = page.getByTestId('output-panel');
+			await output.getByText(/\d+ items?/).first().waitFor();
+			await screenshot(node.panelScreenshot);
+			await page.keyboard.press('Escape');
+		},
+		EDITOR_TIMEOUT,
+	);
+});
+
+test(
+	'each node as an AI Agent’s tool can be switched to every operation',
+	async () => {
+		const workflow = {
+			name: 'Agent with the package’s tools',
+			nodes: [
+				{ id: 'agent', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, position: [0, 0], parameters: {} },
+				...NODES.map((node, index) => ({
+					id: `tool-${node.type}`,
+					name: `${node.name} tool`,
+					type: `${PACKAGE_NAME}.${node.type}Tool`,
+					typeVersion: 1,
+					position: [index * 200 - 300, 250],
+					parameters: {},
+					credentials: { [node.toolCredential.type]: { id: node.toolCredential.id, name: node.toolCredential.name } },
+				})),
+			],
+			connections: Object.fromEntries(
+				NODES.map((node) => [`${node.name} tool`, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }]),
+			),
+			settings: {},
+		};
+		// Saved through the editor's own REST call, with the browser's session.
+		const { data } = await page.evaluate(async (body) => {
+			const response = await fetch('/rest/workflows', {
+				method: 'POST',
+				headers: {
+					'Content-Type': 'application/json',
+					// n8n ties a session to the browser id the editor keeps in local storage.
+					'browser-id': (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('n8n-browserId') ?? '',
+				},
+				body: JSON.stringify(body),
+			});
+			if (!response.ok) throw new Error(`Saving the workflow failed: HTTP ${response.status} ${await response.text()}`);
+			return (await response.json()) as { data: { id: string } };
+		}, workflow);
+
+		for (const node of NODES) {
+			await page.goto(`${sandbox.url}/workflow/${data.id}`);
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name} tool"]`).dblclick();
+			await expectVisible('ndv');
+			await switchThroughOperations(node);
+			await page.keyboard.press('Escape');
+		}
+	},
+	EDITOR_TIMEOUT,
+);
+
+test('the browser console shows no error caused by the package', () => {
+	// Offline, the editor's look-up of the package on the npm registry cannot connect: that is
+	// this machine's network, not the package.
+	const offline = (error: string) => /net::ERR_[A-Z_]+ \(https:\/\/registry\.npmjs\.org\//.test(error);
+	const ours = consoleErrors.filter((error) => !offline(error)).filter((error) =>
+		[PACKAGE_NAME, ...NODES.map((node) => node.type), ...NODES.map((node) => node.name)].some((word) => error.includes(word)),
+	);
+	expect(ours).toEqual([]);
+});
