@@ -177,11 +177,18 @@ async function search(text: string): Promise<void> {
 	await page.waitForTimeout(600);
 }
 
-/** The option texts of the dropdown that is open, first line of each (the name, not the description). */
+/**
+ * The option texts of the dropdown that is open, first line of each (the name, not the
+ * description). Polled: a dropdown that is still closing or opening shows no options for a moment.
+ */
 async function openOptions(): Promise<string[]> {
 	const options = page.locator('.el-select-dropdown__item:visible');
-	await options.first().waitFor();
-	return (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+	for (let attempt = 0; attempt < 20; attempt++) {
+		const texts = await options.allInnerTexts();
+		if (texts.length > 0) return texts.map((text) => text.split('\n')[0].trim());
+		await page.waitForTimeout(250);
+	}
+	return [];
 }
 
 async function choose(parameter: string, option: string): Promise<void> {
