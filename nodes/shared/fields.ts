@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import { refuseUnknownOperation } from './operation';
+import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
 import { requestUrlOf } from './redirects';
 import { boundSessionToken } from './tokens';
@@ -183,8 +184,6 @@ export function fieldFromHeader(field: string, header: string): PostReceiveActio
 	};
 }
 
-/** The option value n8n's editor treats as "Custom API Call" (it then points to the HTTP Request node). */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
 	return {

@@ -100,8 +100,11 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 	return [];
 }
 
-/** n8n's editor offers this operation value on nodes that have a credential, for calls the node lacks. */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+/**
+ * The option value n8n's editor treats as "Custom API Call": it then points to the HTTP Request
+ * node. Every node here lists it (fields.ts withCustomApiCall); it sends nothing.
+ */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 function refuse(context: IExecuteSingleFunctions, nodeName: string, message: string, description: string): never {
 	throw new NodeOperationError(context.getNode(), message, {
@@ -147,8 +150,7 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 				);
 			}
 			if (field.property.type !== 'options') continue;
-			// n8n itself adds Custom API Call to the Resource and Operation options of nodes with a
-			// credential, so it counts as a choice the node does not have.
+			// Custom API Call is listed for n8n's editor, but the node has no such call to make.
 			const choices = ((field.property.options ?? []) as Array<{ name: string; value: unknown }>).filter(
 				(choice) => choice.value !== CUSTOM_API_CALL,
 			);
