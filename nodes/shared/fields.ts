@@ -184,7 +184,6 @@ export function fieldFromHeader(field: string, header: string): PostReceiveActio
 	};
 }
 
-
 function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
 	return {
 		name: 'Custom API Call',
@@ -198,7 +197,8 @@ function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
  * Adds "Custom API Call" to every Resource and Operation list, as n8n itself does for nodes
  * whose credentials work in the HTTP Request node, but as an option the editor names and runs
  * sensibly. n8n adds its own only when a list does not end with one; its option has no action,
- * so the editor renamed the node `__CUSTOM_API_CALL__ token`, and a run sent `GET /` to the API.
+ * so the editor renamed the node `__CUSTOM_API_CALL__ token`. Running it is refused by the
+ * shared parameter check (parameters.ts), which points to the HTTP Request node.
  */
 export function withCustomApiCall(provider: ApiProvider, properties: INodeProperties[]): INodeProperties[] {
 	const custom = customApiCallOption(provider);
@@ -208,7 +208,7 @@ export function withCustomApiCall(provider: ApiProvider, properties: INodeProper
 			: property,
 	);
 	// With Custom API Call as the resource, an Operation list that names it too, so that the
-	// editor's node name and the run both know what was chosen.
+	// editor names the node after its action.
 	const customOperation: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',
