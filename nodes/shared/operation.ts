@@ -207,22 +207,18 @@ async function toUserError(
 		const description = clean(error.description);
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
-	const unsafeUrl = causeChain(error).find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
+	const causes = causeChain(error);
+	const unsafeUrl = causes.find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
 	if (unsafeUrl) {
 		const { message, description } = unsafeUrl;
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
 
 	const failure = findHttpFailure(error);
-	const causes = causeChain(error);
 	// Errors of this package's own making carry their message and description ready to show.
 	const tokenError = causes.find(
 		(cause) => cause instanceof TokenRequestError || cause instanceof RedirectRefusedError,
 	) as TokenRequestError | RedirectRefusedError | undefined;
-	// n8n's own OAuth2 credentials fail with the token endpoint's RFC 6749 body, not a response.
-	const refusedGrant = causes
-		.map((cause) => (cause as { body?: unknown })?.body)
-		.find((body): body is IDataObject => typeof (body as IDataObject)?.error === 'string');
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;
@@ -230,10 +226,6 @@ async function toUserError(
 		({ message, description, httpCode } = error);
 	} else if (tokenError) {
 		({ message, description } = tokenError);
-	} else if (refusedGrant) {
-		const said = provider.readErrorBody(refusedGrant).message ?? String(refusedGrant.error);
-		message = `The credential could not get an access token. ${provider.displayName}: ${said}`;
-		description = `${provider.displayName} refused the token request (${String(refusedGrant.error)}). Check the values in the credential.`;
 	} else if (isTimeout(error)) {
 		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
 		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
