@@ -1,5 +1,6 @@
 /** The pieces of nodes/shared on their own, where a node test would not reach every case. */
-import { describeHttpFailure, findHttpFailure, redactSecrets, undocumentedAnswer } from '../nodes/shared/httpErrors';
+import { describeHttpFailure, findHttpFailure, undocumentedAnswer } from '../nodes/shared/httpErrors';
+import { redactSecrets } from '../nodes/shared/redaction';
 import type { ApiProvider } from '../nodes/shared/provider';
 import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
 import {

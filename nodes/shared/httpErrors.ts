@@ -28,7 +28,8 @@ const REASON_PHRASES: Record<number, string> = {
 
 const MAX_MESSAGE_LENGTH = 300;
 
-function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+/** A response header's value (the first, when it came several times), whatever its case. */
+export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
 	return value === undefined || value === null ? undefined : String(value);
@@ -131,9 +132,6 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	}
 	return undefined;
 }
-
-/** Where redaction was before it had its own file. */
-export { redactSecrets };
 
 /** What an operation's documentation promises on success: a status and the kind of body. */
 export interface DocumentedSuccess {

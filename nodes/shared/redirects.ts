@@ -8,6 +8,9 @@
  * - a redirect to any other origin is refused: nothing is sent there, and the user is told.
  */
 
+import { headerValue } from './httpErrors';
+import { parsedUrl } from './urls';
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Hops followed within one origin before giving up (n8n's own default is 21; APIs need one or two). */
@@ -34,25 +37,11 @@ export function requestUrlOf(options: { baseURL?: string; url?: string }): strin
 	return `${options.baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
-function parseUrl(url: string, base?: string): URL | undefined {
-	try {
-		return new URL(url, base);
-	} catch {
-		return undefined;
-	}
-}
-
 /** The next request after a redirect: where, with which method, and whether the body goes again. */
 export interface RedirectHop {
 	url: string;
 	method: string;
 	keepBody: boolean;
-}
-
-function firstHeader(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	const first = Array.isArray(value) ? value[0] : value;
-	return typeof first === 'string' && first !== '' ? first : undefined;
 }
 
 /**
@@ -70,16 +59,17 @@ export function sameOriginRedirect(
 	response: { status: number; headers: Record<string, unknown> },
 	hop: number,
 ): RedirectHop | undefined {
-	const location = firstHeader(response.headers, 'location');
+	// An empty Location points nowhere: not a redirect.
+	const location = headerValue(response.headers, 'location') || undefined;
 	if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return undefined;
-	const target = parseUrl(location, from);
+	const target = parsedUrl(location, from);
 	if (!target) {
 		throw new RedirectRefusedError(
 			`${who} answered HTTP ${response.status} with an address that is not a URL`,
 			'The redirect was not followed and nothing more was sent.',
 		);
 	}
-	const expected = parseUrl(from)?.origin;
+	const expected = parsedUrl(from)?.origin;
 	if (target.origin !== expected) {
 		throw new RedirectRefusedError(
 			`${who} redirected the request to another address (${target.origin}), which is not followed`,

@@ -38,9 +38,10 @@ function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-function parse(url: string): URL | undefined {
+/** The URL, resolved against `base` when given; undefined when it is not one. */
+export function parsedUrl(url: string, base?: string): URL | undefined {
 	try {
-		return new URL(url);
+		return new URL(url, base);
 	} catch {
 		return undefined;
 	}
@@ -48,7 +49,7 @@ function parse(url: string): URL | undefined {
 
 /** Refuses plain http:// to another machine unless the credential allows it. */
 export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean): void {
-	const parsed = parse(url);
+	const parsed = parsedUrl(url);
 	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
 		throw new UnsafeUrlError(
 			`${field} uses unencrypted http://, which would send the credential’s secrets in clear text: use https://, or turn on Allow Unencrypted HTTP (Insecure) in the credential`,
@@ -66,7 +67,7 @@ export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp
 export function checkedUrl(value: unknown, field: string, allowHttp: boolean): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw new UnsafeUrlError(`${field} is required`);
-	const parsed = parse(text);
+	const parsed = parsedUrl(text);
 	if (!parsed) throw new UnsafeUrlError(`${field} is not a valid address: write it like https://api.example.com`);
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new UnsafeUrlError(`${field} must start with https://`);
