@@ -4,25 +4,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
-import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
 import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
-import { C2m } from '../nodes/C2m/C2m.node';
-import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { registerNodeDescription } from '../nodes/shared/parameters';
-import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
 import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
 import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from './mock/confluent.ts';
 import { KnetikMock, seedTokens } from './mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
 import type { MockResponse } from './mock/server.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const knetik = new KnetikMock();
 const c2m = new C2mMock();
@@ -31,29 +22,10 @@ const runai = new RunAiMock();
 const mocks = [knetik.server, c2m.server, confluent.server, runai.server];
 let n8n: N8nHarness;
 
-beforeAll(async () => {
-	await Promise.all(mocks.map((server) => server.start()));
-});
-afterAll(async () => {
-	await Promise.all(mocks.map((server) => server.stop()));
-});
+serveDuringTests(mocks);
 beforeEach(() => {
-	n8n = new N8nHarness(
-		[new KnetikCloud(), new C2m(), new ConfluentCloud(), new RunAi()],
-		[
-			new KnetikCloudOAuth2Api(),
-			new KnetikCloudPasswordOAuth2Api(),
-			new C2mClientKeyApi(),
-			new C2mLongTermTokenApi(),
-			new C2mShortTermTokenApi(),
-			new ConfluentCloudApi(),
-			new RunAiApi(),
-		],
-	);
-	for (const server of mocks) {
-		server.clearRequests();
-		server.clearFaults();
-	}
+	n8n = harnessWithEverything();
+	for (const server of mocks) server.clearFaults();
 	knetik.stored = seedTokens();
 	confluent.shareTokens.set(SHARE_TOKEN, { redeemed: false });
 });

@@ -8,44 +8,20 @@
 import fc from 'fast-check';
 import type { ExecutionError, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
-import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
-import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { redactSecrets } from '../nodes/shared/redaction';
-import { RunAi } from '../nodes/RunAi/RunAi.node';
+import { createMocks } from '../scripts/mocks.ts';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import { C2mMock } from './mock/c2m.ts';
-import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
-import { IdentityProviderMock } from './mock/identityProvider.ts';
-import { KnetikMock } from './mock/knetik.ts';
-import { RunAiMock } from './mock/runai.ts';
-import { errorOf } from './support.ts';
+import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
+import { errorOf, harnessWithEverything, serveDuringTests } from './support.ts';
 
-const confluent = new ConfluentMock();
-const idp = new IdentityProviderMock();
-confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
-const runai = new RunAiMock();
-const knetik = new KnetikMock();
-const c2m = new C2mMock();
+const { confluent, identityProvider: idp, runAi: runai, knetik, c2m } = createMocks();
 const servers = [confluent.server, idp.server, runai.server, knetik.server, c2m.server];
 
 let n8n: N8nHarness;
 
-beforeAll(async () => {
-	await Promise.all(servers.map((server) => server.start()));
-});
-afterAll(async () => {
-	await Promise.all(servers.map((server) => server.stop()));
-});
+serveDuringTests(servers);
 beforeEach(() => {
-	n8n = new N8nHarness(
-		[new ConfluentCloud(), new RunAi()],
-		[new ConfluentCloudApi(), new ConfluentCloudIdentityPoolOAuth2Api(), new RunAiApi(), new KnetikCloudPasswordOAuth2Api(), new C2mShortTermTokenApi()],
-	);
-	for (const server of servers) server.clearRequests();
+	n8n = harnessWithEverything();
 });
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');

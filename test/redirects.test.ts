@@ -6,33 +6,14 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
-import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
-import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
-import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
-import { C2m } from '../nodes/C2m/C2m.node';
-import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
-import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
-import { RunAi } from '../nodes/RunAi/RunAi.node';
+import { createMocks } from '../scripts/mocks.ts';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import { C2mMock } from './mock/c2m.ts';
-import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
-import { IdentityProviderMock } from './mock/identityProvider.ts';
-import { KNETIK_PUBLIC_CLIENT, KnetikMock, seedTokens } from './mock/knetik.ts';
-import { RunAiMock } from './mock/runai.ts';
+import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
+import { KNETIK_PUBLIC_CLIENT, seedTokens } from './mock/knetik.ts';
 import { MockServer } from './mock/server.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
-const confluent = new ConfluentMock();
-const idp = new IdentityProviderMock();
-confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
-const runai = new RunAiMock();
-const knetik = new KnetikMock();
-const c2m = new C2mMock();
+const { confluent, identityProvider: idp, runAi: runai, knetik, c2m } = createMocks();
 /** Any request reaching it is a leak: it has no routes and answers 404 to everything. */
 const otherOrigin = new MockServer({
 	name: 'other origin',
@@ -43,27 +24,9 @@ const servers = [confluent.server, idp.server, runai.server, knetik.server, c2m.
 
 let n8n: N8nHarness;
 
-beforeAll(async () => {
-	await Promise.all(servers.map((server) => server.start()));
-});
-afterAll(async () => {
-	await Promise.all(servers.map((server) => server.stop()));
-});
+serveDuringTests(servers);
 beforeEach(() => {
-	n8n = new N8nHarness(
-		[new ConfluentCloud(), new RunAi(), new KnetikCloud(), new C2m()],
-		[
-			new ConfluentCloudApi(),
-			new ConfluentCloudIdentityPoolOAuth2Api(),
-			new RunAiApi(),
-			new KnetikCloudOAuth2Api(),
-			new KnetikCloudPasswordOAuth2Api(),
-			new C2mClientKeyApi(),
-			new C2mLongTermTokenApi(),
-			new C2mShortTermTokenApi(),
-		],
-	);
-	for (const server of servers) server.clearRequests();
+	n8n = harnessWithEverything();
 	confluent.shareTokens.set(SHARE_TOKEN, { redeemed: false });
 	knetik.stored = seedTokens();
 });

@@ -1,6 +1,49 @@
 import type { ExecutionError, INodeExecutionData } from 'n8n-workflow';
 
-import type { RunResult } from './harness/n8n.ts';
+import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
+import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
+import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
+import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
+import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
+import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
+import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
+import { RunAiApi } from '../credentials/RunAiApi.credentials';
+import { C2m } from '../nodes/C2m/C2m.node';
+import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
+import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
+import { RunAi } from '../nodes/RunAi/RunAi.node';
+import { N8nHarness, type RunResult } from './harness/n8n.ts';
+import type { MockServer } from './mock/server.ts';
+
+/** A harness with every node and credential type of the package, as n8n loads them. */
+export function harnessWithEverything(): N8nHarness {
+	return new N8nHarness(
+		[new ConfluentCloud(), new RunAi(), new KnetikCloud(), new C2m()],
+		[
+			new ConfluentCloudApi(),
+			new ConfluentCloudIdentityPoolOAuth2Api(),
+			new RunAiApi(),
+			new KnetikCloudOAuth2Api(),
+			new KnetikCloudPasswordOAuth2Api(),
+			new C2mClientKeyApi(),
+			new C2mLongTermTokenApi(),
+			new C2mShortTermTokenApi(),
+		],
+	);
+}
+
+/** Runs the servers for the whole test file, and forgets what they received before each test. */
+export function serveDuringTests(servers: MockServer[]): void {
+	beforeAll(async () => {
+		await Promise.all(servers.map((server) => server.start()));
+	});
+	afterAll(async () => {
+		await Promise.all(servers.map((server) => server.stop()));
+	});
+	beforeEach(() => {
+		for (const server of servers) server.clearRequests();
+	});
+}
 
 type ShownError = ExecutionError & { messages?: string[]; errorResponse?: unknown };
 

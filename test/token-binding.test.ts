@@ -6,11 +6,6 @@
  */
 import type { ICredentialDataDecryptedObject, INodeCredentialsDetails } from 'n8n-workflow';
 
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
-import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
 import { N8nHarness } from './harness/n8n.ts';
 import { C2mMock } from './mock/c2m.ts';
 import { ConfluentMock, IDENTITY_POOL_ID } from './mock/confluent.ts';
@@ -18,6 +13,7 @@ import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
 import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from './mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
 import type { MockServer } from './mock/server.ts';
+import { harnessWithEverything, serveDuringTests } from './support.ts';
 
 const idp = new IdentityProviderMock();
 const confluent = [new ConfluentMock(), new ConfluentMock()];
@@ -32,18 +28,9 @@ let n8n: N8nHarness;
 /** The token in a stored session token, with or without the fingerprint that binds it. */
 const tokenIn = (stored: unknown) => String(stored).replace(/^[0-9a-f]{32}:/, '');
 
-beforeAll(async () => {
-	await Promise.all(servers.map((server) => server.start()));
-});
-afterAll(async () => {
-	await Promise.all(servers.map((server) => server.stop()));
-});
+serveDuringTests(servers);
 beforeEach(() => {
-	n8n = new N8nHarness(
-		[],
-		[new ConfluentCloudIdentityPoolOAuth2Api(), new RunAiApi(), new KnetikCloudOAuth2Api(), new KnetikCloudPasswordOAuth2Api(), new C2mShortTermTokenApi()],
-	);
-	for (const server of servers) server.clearRequests();
+	n8n = harnessWithEverything();
 });
 
 interface Case {

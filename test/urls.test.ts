@@ -5,21 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
-import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
-import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
-import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
-import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { checkedUrl } from '../nodes/shared/urls';
 import { N8nHarness } from './harness/n8n.ts';
 import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
 import { MockServer } from './mock/server.ts';
-import { errorOf, everythingShown } from './support.ts';
+import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();
@@ -30,27 +21,9 @@ const servers = [confluent.server, idp.server, target];
 
 let n8n: N8nHarness;
 
-beforeAll(async () => {
-	await Promise.all(servers.map((server) => server.start()));
-});
-afterAll(async () => {
-	await Promise.all(servers.map((server) => server.stop()));
-});
+serveDuringTests(servers);
 beforeEach(() => {
-	n8n = new N8nHarness(
-		[new ConfluentCloud()],
-		[
-			new ConfluentCloudApi(),
-			new ConfluentCloudIdentityPoolOAuth2Api(),
-			new RunAiApi(),
-			new KnetikCloudOAuth2Api(),
-			new KnetikCloudPasswordOAuth2Api(),
-			new C2mClientKeyApi(),
-			new C2mLongTermTokenApi(),
-			new C2mShortTermTokenApi(),
-		],
-	);
-	for (const server of servers) server.clearRequests();
+	n8n = harnessWithEverything();
 	confluent.shareTokens.set(SHARE_TOKEN, { redeemed: false });
 });
 
