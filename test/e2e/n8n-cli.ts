@@ -83,14 +83,14 @@ export interface RealN8n {
 /**
  * A real n8n (installed on first use), a fresh user folder with this package installed from
  * its `npm pack` tarball, the mocks running in this process, and the example workflows and
- * their credentials imported.
+ * their credentials imported. `env` adds to the environment n8n runs with.
  */
-export async function startRealN8n(): Promise<RealN8n> {
+export async function startRealN8n(options: { env?: Record<string, string> } = {}): Promise<RealN8n> {
 	ensureN8n();
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const userFolder = join(dir, 'user');
 	installPackage(userFolder, packPackage(join(dir, 'pack')));
-	const env = n8nEnv(userFolder, { N8N_LOG_FORMAT: 'json' });
+	const env = n8nEnv(userFolder, { N8N_LOG_FORMAT: 'json', ...options.env });
 	const mocks = await startMocks('free');
 	const problems: RealN8n['problems'] = [];
 

@@ -62,3 +62,52 @@ export function chainWorkflow(id: string, name: string, chain: NodeSpec[]): stri
 	);
 	return JSON.stringify({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
 }
+
+export interface AgentSpec {
+	/** What the user asks the agent, fixed in the AI Agent node. */
+	prompt: string;
+	/** The chat model node's credential (openAiApi). */
+	model: { credential: { id: string; name: string }; typeVersion: number };
+	agentTypeVersion: number;
+	/** One of this package's nodes as the agent's tool: `type` is the node's name (`knetikCloud`). */
+	tool: NodeSpec;
+}
+
+/**
+ * A workflow as JSON text: a Manual Trigger named Start, an AI Agent with the fixed prompt, an
+ * OpenAI Chat Model, and one node of this package as the agent's tool, as the editor connects them.
+ */
+export function agentWorkflow(id: string, name: string, { prompt, model, agentTypeVersion, tool }: AgentSpec): string {
+	const nodes = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, position: [0, 0] },
+		{
+			name: 'AI Agent',
+			type: '@n8n/n8n-nodes-langchain.agent',
+			typeVersion: agentTypeVersion,
+			parameters: { promptType: 'define', text: prompt, options: {} },
+			position: [220, 0],
+		},
+		{
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: model.typeVersion,
+			parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, options: {} },
+			credentials: { openAiApi: model.credential },
+			position: [160, 220],
+		},
+		{
+			name: tool.name,
+			type: `${PACKAGE_PREFIX}${tool.type}Tool`,
+			typeVersion: tool.typeVersion ?? 1,
+			parameters: tool.parameters,
+			...(tool.credentials ? { credentials: tool.credentials } : {}),
+			position: [380, 220],
+		},
+	].map((node, index) => ({ id: `${id}-node-${index}`, ...node }));
+	const connections = {
+		Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+		[tool.name]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+	};
+	return JSON.stringify({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+}
