@@ -170,10 +170,15 @@ export const tokenFields: INodeProperties[] = [
 		name: 'grantType',
 		type: 'options',
 		options: [
-			{ name: 'Client Credentials', value: 'client_credentials' },
+			{
+				name: 'Client Credentials',
+				value: 'client_credentials',
+				description: 'The client proves itself with its secret or a one-time code',
+			},
 			{ name: 'Assertion', value: 'assertion', description: 'A signed JWT or other assertion proves the client' },
 		],
 		default: 'client_credentials',
+		description: 'How the client proves who it is',
 		displayOptions: showFor('issueLongTerm'),
 		routing: { send: { type: 'body', property: 'grant_type' } },
 	},
@@ -191,6 +196,7 @@ export const tokenFields: INodeProperties[] = [
 		displayName: 'Proof',
 		name: 'proof',
 		type: 'options',
+		description: 'What proves the client: the secret stored in the credential, or a one-time code',
 		options: [
 			{
 				name: 'Client Secret (From the Credential)',
@@ -209,6 +215,7 @@ export const tokenFields: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
+		description: 'The one-time code (OTP) that proves the client when your C2M policy requires one',
 		displayOptions: showFor('issueLongTerm', {
 			authentication: ['clientKey'],
 			grantType: ['client_credentials'],
@@ -222,6 +229,7 @@ export const tokenFields: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+		description: 'The type of the assertion; the default is a signed JWT',
 		displayOptions: showFor('issueLongTerm', { grantType: ['assertion'] }),
 		routing: { send: { type: 'body', property: 'assertion_type' } },
 	},

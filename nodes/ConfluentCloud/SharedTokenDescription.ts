@@ -23,7 +23,7 @@ export const sharedTokenOperations: INodeProperties = {
 		{
 			name: 'Get Resources',
 			value: 'getResources',
-			action: 'Validate a share token and preview its resources',
+			action: 'Validate a share token and list its resources',
 			description:
 				'Check that a Stream Sharing token is valid and list the topics, schemas and provider it shares, without redeeming it',
 			routing: operationRouting(confluentCloud, {
@@ -35,7 +35,7 @@ export const sharedTokenOperations: INodeProperties = {
 		{
 			name: 'Redeem',
 			value: 'redeem',
-			action: 'Redeem a share token',
+			action: 'Redeem a share token for API keys',
 			description:
 				'Redeem a Stream Sharing token for the Kafka and Schema Registry API keys, secrets and endpoints of the shared topics. Creates an API key: run it once per token.',
 			routing: operationRouting(confluentCloud, {

@@ -23,7 +23,7 @@ export const tokenOperations: INodeProperties = {
 		{
 			name: 'Delete',
 			value: 'delete',
-			action: 'Delete tokens',
+			action: 'Delete stored tokens',
 			description:
 				'Delete the stored tokens of a username, of a client ID, or of the pair. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
@@ -51,7 +51,7 @@ export const tokenOperations: INodeProperties = {
 		{
 			name: 'Get',
 			value: 'get',
-			action: 'Get a token',
+			action: 'Get the stored token of a user and client',
 			description:
 				'Get the stored token of one username and client ID pair. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
@@ -65,7 +65,7 @@ export const tokenOperations: INodeProperties = {
 		{
 			name: 'Get Many',
 			value: 'getAll',
-			action: 'Get many tokens',
+			action: 'Get many stored tokens',
 			description:
 				'List stored tokens (username and client ID pairs, without the token values), filtered and sorted. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
