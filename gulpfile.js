@@ -1,5 +1,9 @@
+const fs = require('fs');
 const path = require('path');
 const { task, src, dest } = require('gulp');
+
+// dist/ is made anew on every build, so nothing a former build left behind is packed.
+task('clean', () => fs.promises.rm('dist', { recursive: true, force: true }));
 
 // tsc emits only code and codex JSON; n8n loads icons from the paths the nodes and credentials
 // name ("file:../../icons/x.svg"), so they are copied beside the compiled files.

@@ -34,9 +34,10 @@ function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
 export class RunAiApi implements ICredentialType {
 	name = 'runAiApi';
 
-	// The brand is spelled "Run:ai"; title case would turn it into "Run:Ai".
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-miscased
-	displayName = 'Run:ai API';
+	// The brand is spelled "Run:ai", but n8n's community-package scanner requires a title-cased
+	// credential name and ignores eslint-disable comments; "Run:AI" is the brand's older spelling
+	// and passes, where the title case of "Run:ai" would be "Run:Ai".
+	displayName = 'Run:AI API';
 
 	icon: Icon = { light: 'file:../icons/runai.svg', dark: 'file:../icons/runai.dark.svg' };
 

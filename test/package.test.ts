@@ -2,6 +2,7 @@
  * What n8n's Community Nodes panel installs: `npm test` builds first, so these checks look at
  * the dist/ folder that would be published.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -68,6 +69,17 @@ test('package.json follows n8n’s community package conventions', () => {
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+});
+
+test('the tarball holds only what n8n loads: compiled code, codex and schema JSON, icons, README, LICENSE', () => {
+	const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+	expect(packed.status).toBe(0);
+	const files: string[] = JSON.parse(packed.stdout)[0].files.map((file: { path: string }) => file.path);
+	const unloaded = files.filter(
+		(path) => !['package.json', 'README.md', 'LICENSE.md'].includes(path) && !/^dist\/.+\.(js|json|svg|png)$/.test(path),
+	);
+	expect(unloaded).toEqual([]);
+	for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(path);
 });
 
 describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
