@@ -6,15 +6,14 @@
  *
  * PostgreSQL and Redis are Debian's packages, installed with apt-get when missing. Every process
  * started here runs in its own process group and is killed with it on stop, on an error while
- * starting, and when this process exits or is interrupted.
+ * starting, and, by a watching process, when this process ends in any other way.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { mockCredentials, startMocks, type CredentialExport, type RunningMocks } from './mocks.ts';
 import { ensureN8n, N8N_BIN, ROOT } from './n8n.ts';
@@ -33,23 +32,36 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-function killAllNow(): void {
-	for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-	liveGroups.clear();
-}
+/**
+ * Kills the groups listed in the file once the process `parent` is gone, then removes the
+ * file. Run as a process of its own, because signal and exit handlers do not run when this
+ * process is killed, nor under Jest (a Ctrl-C ends Jest without them), and the groups are
+ * not in this process's group, so they get no Ctrl-C of their own.
+ */
+const REAPER = `
+const [parent, file] = process.argv.slice(1);
+const fs = require('node:fs');
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const timer = setInterval(() => {
+	if (alive(Number(parent))) return;
+	clearInterval(timer);
+	let groups = [];
+	try { groups = fs.readFileSync(file, 'utf8').split('\\n').filter(Boolean).map(Number); } catch {}
+	for (const pid of groups) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
+	fs.rmSync(file, { force: true });
+}, 500);
+`;
 
-let exitHandlersInstalled = false;
+let groupsFile: string | undefined;
 
-function installExitHandlers(): void {
-	if (exitHandlersInstalled) return;
-	exitHandlersInstalled = true;
-	process.on('exit', killAllNow);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		process.once(signal, () => {
-			killAllNow();
-			process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-		});
+/** Keeps the file the reaper reads in step with the live groups, starting the reaper first. */
+function recordGroups(): void {
+	if (!groupsFile) {
+		groupsFile = join(ROOT, '.tmp', `queue-groups-${process.pid}`);
+		mkdirSync(dirname(groupsFile), { recursive: true });
+		spawn(process.execPath, ['-e', REAPER, String(process.pid), groupsFile], { detached: true, stdio: 'ignore' }).unref();
 	}
+	writeFileSync(groupsFile, [...liveGroups].map((pid) => `${pid}\n`).join(''));
 }
 
 interface Started {
@@ -61,7 +73,6 @@ interface Started {
 
 /** Starts a command in a process group of its own, output appended to `logFile`. */
 function startGroup(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): Started {
-	installExitHandlers();
 	const log = createWriteStream(options.logFile, { flags: 'a' });
 	const child = spawn(command, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout?.pipe(log);
@@ -69,6 +80,7 @@ function startGroup(command: string, args: string[], options: { env?: NodeJS.Pro
 	if (child.pid === undefined) throw new Error(`Could not start ${command}`);
 	const pid = child.pid;
 	liveGroups.add(pid);
+	recordGroups();
 	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
 	const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) => {
 		if (child.exitCode === null && child.signalCode === null) {
@@ -80,6 +92,7 @@ function startGroup(command: string, args: string[], options: { env?: NodeJS.Pro
 		// Children of the leader (a task runner, postgres under runuser) go with the group.
 		killGroup(pid, 'SIGKILL');
 		liveGroups.delete(pid);
+		recordGroups();
 	};
 	return { child, exited, stop };
 }
@@ -386,9 +399,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 	try {
 		say('Starting PostgreSQL and Redis...');
 		const database = { name: 'n8n', user: 'n8n', password: randomBytes(12).toString('hex') };
-		// In the system's temporary folder, which the postgres user can reach; it owns this one.
-		const pgDir = mkdtempSync(join(tmpdir(), 'n8n-queue-pg-'));
-		stack.push(() => Promise.resolve(rmSync(pgDir, { recursive: true, force: true })));
+		const pgDir = join(base, 'postgres');
 		const [postgres, redis] = await Promise.all([
 			startPostgres(postgresBin, pgDir, join(base, 'postgres.log'), database),
 			startRedis(redisBin, join(base, 'redis'), join(base, 'redis.log')),
