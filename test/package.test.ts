@@ -163,6 +163,24 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 		});
 	});
 
+	test('reads the credential in routing only where every tested n8n line evaluates $credentials', () => {
+		// n8n 1.x's routing engine evaluates the routing of an option or of a collection's field
+		// without $credentials (2.x passes it down), so `={{ $credentials.x }}` there sent nothing
+		// on 1.x: C2M Issue Long-Term with the client key lost client_id and client_secret.
+		// Such values are sent by code (fields.ts bodyFromCredential).
+		const nested = (property: INodeProperties): unknown[] =>
+			((property.options ?? []) as Array<INodePropertyOptions | INodeProperties>).flatMap((option) => [
+				option.routing ?? [],
+				'values' in option ? (option.values as INodeProperties[]).flatMap((value) => [value.routing ?? [], ...nested(value)]) : [],
+				'options' in option ? nested(option as INodeProperties) : [],
+			]);
+		const readsCredentials = node.description.properties
+			.flatMap(nested)
+			.map((routing) => JSON.stringify(routing) ?? '')
+			.filter((routing) => routing.includes('$credentials'));
+		expect(readsCredentials).toEqual([]);
+	});
+
 	test('lists only credentials the package ships', () => {
 		const shipped = (pkg.n8n.credentials as string[]).map((path) => load<ICredentialType>(path).name);
 		for (const credential of node.description.credentials ?? []) {
