@@ -70,6 +70,16 @@ test('package.json follows n8n’s community package conventions', () => {
 	expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
 });
 
+test('imports zod only as zod/v3, the API that every tested n8n line ships under that name', () => {
+	// The package declares no zod: n8n resolves it to its own copy, whose main export may be
+	// zod 4 in a later n8n (other messages from the same rules). zod 3.25+ and 4 both serve the
+	// v3 API as `zod/v3`; n8n 2.41.1 ships zod 3.25.76 and n8n 1.123.81 zod 3.25.67.
+	const imported = filesUnder(join(root, 'dist'))
+		.filter((file) => file.endsWith('.js'))
+		.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/require\("(zod[^"]*)"\)/g)].map((match) => match[1]));
+	expect(new Set(imported)).toEqual(new Set(['zod/v3']));
+});
+
 describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 	const node = load<INodeType>(distPath);
 	const folder = dirname(join(root, distPath));
