@@ -186,14 +186,20 @@ export async function importIntoN8n(
 	];
 }
 
+const answersOk = async (address: string) =>
+	await fetch(address).then(
+		(response) => response.ok,
+		() => false,
+	);
+
+/**
+ * Waits until n8n is ready and its REST API answers: n8n 1.x reports ready once its database
+ * is migrated, before its REST API is mounted (a request then gets 404).
+ */
 async function waitUntilReady(url: string, n8nExited: () => boolean, logFile: string): Promise<void> {
 	for (let attempt = 0; attempt < 240; attempt++) {
 		if (n8nExited()) throw new Error(`n8n stopped while starting; its log is in ${logFile}`);
-		const ready = await fetch(`${url}/healthz/readiness`).then(
-			(response) => response.ok,
-			() => false,
-		);
-		if (ready) return;
+		if ((await answersOk(`${url}/healthz/readiness`)) && (await answersOk(`${url}/rest/settings`))) return;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`n8n did not answer on ${url} within 2 minutes`);
