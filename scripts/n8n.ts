@@ -11,7 +11,24 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
+/**
+ * The n8n lines the package is tested on, and what each needs to install and run here (GUIDE.md
+ * sections 5 and 6): the Node.js it runs on, as a version of the `node` npm package installed
+ * beside it (none: the Node.js running this script, the `node` devDependency, 24), and the
+ * `overrides` without which it does not install (newer linkedom needs a package the registry
+ * lacks; n8n 1.x takes xlsx from its vendor's CDN, which cannot be reached from here).
+ */
+const N8N_LINES: Record<string, { node?: string; overrides: Record<string, string>; size: string }> = {
+	'2.41.1': { overrides: { linkedom: '0.18.13' }, size: 'about 4 minutes and 2.9 GB' },
+	'1.123.81': { node: '22.23.3', overrides: { linkedom: '0.18.13', xlsx: '0.18.5' }, size: 'about 10 minutes and 2.0 GB' },
+};
+
+/** The version to drive: 2.41.1 unless N8N_E2E_VERSION names another of N8N_LINES. */
+export const N8N_VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const LINE = N8N_LINES[N8N_VERSION];
+if (!LINE) {
+	throw new Error(`N8N_E2E_VERSION=${N8N_VERSION} is not a tested n8n version; use one of ${Object.keys(N8N_LINES).join(', ')}`);
+}
 
 /** The repository root: the nearest folder upwards holding this package's package.json. */
 function findRoot(from: string): string {
@@ -28,6 +45,13 @@ export const ROOT = findRoot(process.cwd());
 export const N8N_HOME = join(ROOT, '.cache', `n8n-${N8N_VERSION}`);
 export const N8N_BIN = join(N8N_HOME, 'node_modules', 'n8n', 'bin', 'n8n');
 
+/** Where a line with its own Node.js has the `node` package: a project of its own, so that installing n8n beside it does not prune it. */
+const NODE_PROJECT = (home: string) => join(home, 'node');
+const nodeBinIn = (home: string) => join(NODE_PROJECT(home), 'node_modules', 'node', 'bin', 'node');
+
+/** The Node.js binary n8n N8N_VERSION runs on. */
+export const N8N_NODE = LINE.node ? nodeBinIn(N8N_HOME) : process.execPath;
+
 /**
  * The install lands in this folder and is renamed to N8N_HOME only once it is complete and
  * loads, so N8N_HOME existing means a usable install; an interrupted one leaves this folder
@@ -38,15 +62,18 @@ const PARTIAL = `${N8N_HOME}.partial`;
 /** n8n 2.x needs Node 24; npm scripts run on the `node` devDependency, which is Node 24. */
 function assertNode24(): void {
 	const major = Number(process.versions.node.split('.')[0]);
-	if (major < 24) {
+	if (!LINE.node && major < 24) {
 		throw new Error(`n8n ${N8N_VERSION} needs Node.js 24 or later; this is ${process.version}. Run it through npm (npm start, npm test).`);
 	}
 }
 
-/** Node's C headers, which the `node` devDependency ships, for building sqlite3 against Node 24. */
-function nodeHeadersDir(): string {
+/**
+ * Node's C headers, which the `node` package ships (in its platform package), for building
+ * sqlite3 against the Node.js that n8n runs on.
+ */
+function nodeHeadersDir(nodeProject: string): string {
 	const platformPackage = `node-${process.platform}-${process.arch}`;
-	const requireFromNode = createRequire(join(ROOT, 'node_modules', 'node', 'package.json'));
+	const requireFromNode = createRequire(join(nodeProject, 'node_modules', 'node', 'package.json'));
 	const dir = dirname(requireFromNode.resolve(`${platformPackage}/package.json`));
 	if (!existsSync(join(dir, 'include', 'node', 'node.h'))) {
 		throw new Error(`Node.js headers not found in ${dir}; run npm install first`);
@@ -114,32 +141,43 @@ export function ensureN8n(log: (line: string) => void = (line) => process.stderr
 }
 
 /**
- * Installs n8n N8N_VERSION into N8N_HOME with the steps GUIDE.md section 5 found to work:
- * linkedom pinned (newer ones need a package the registry lacks), install scripts off (a Kafka
- * client's native build fails), then sqlite3, the one native module n8n needs, built for Node 24.
+ * Installs n8n N8N_VERSION into N8N_HOME with the steps GUIDE.md sections 5 and 6 found to work:
+ * the line's own Node.js first where it has one, the line's overrides, install scripts off (a
+ * Kafka client's native build fails), then sqlite3, the one native module n8n needs, built for
+ * the Node.js n8n runs on.
  */
 function install(log: (line: string) => void): void {
 	rmSync(PARTIAL, { recursive: true, force: true });
 	mkdirSync(PARTIAL);
-	writeFileSync(
-		join(PARTIAL, 'package.json'),
-		`${JSON.stringify({ name: 'n8n-for-e2e', private: true, overrides: { linkedom: '0.18.13' } }, null, 2)}\n`,
-	);
 	const started = Date.now();
-	log(`Installing n8n ${N8N_VERSION} into ${N8N_HOME} (first run only; about 4 minutes and 2.9 GB)...`);
-	// Node 24 first on PATH, so that npm's child processes (node-gyp) run on it too.
-	const env = {
-		...process.env,
-		PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-		npm_config_nodedir: nodeHeadersDir(),
-	};
+	log(`Installing n8n ${N8N_VERSION} into ${N8N_HOME} (first run only; ${LINE.size})...`);
 	try {
+		let nodeProject = ROOT;
+		let nodeBin = process.execPath;
+		if (LINE.node) {
+			nodeProject = NODE_PROJECT(PARTIAL);
+			nodeBin = nodeBinIn(PARTIAL);
+			mkdirSync(nodeProject);
+			writeFileSync(join(nodeProject, 'package.json'), `${JSON.stringify({ name: 'node-for-n8n', private: true }, null, 2)}\n`);
+			// With its install script, which fetches the platform's binary and headers.
+			run('npm', ['install', `node@${LINE.node}`, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: nodeProject });
+		}
+		writeFileSync(
+			join(PARTIAL, 'package.json'),
+			`${JSON.stringify({ name: 'n8n-for-e2e', private: true, overrides: LINE.overrides }, null, 2)}\n`,
+		);
+		// n8n's Node.js first on PATH, so that npm's child processes (node-gyp) run on it too.
+		const env = {
+			...process.env,
+			PATH: `${dirname(nodeBin)}${delimiter}${process.env.PATH ?? ''}`,
+			npm_config_nodedir: nodeHeadersDir(nodeProject),
+		};
 		run('npm', ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 			cwd: PARTIAL,
 			env,
 		});
 		run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: PARTIAL, env });
-		run(process.execPath, ['-e', 'require("sqlite3")'], { cwd: PARTIAL, env });
+		run(nodeBin, ['-e', 'require("sqlite3")'], { cwd: PARTIAL, env });
 		renameSync(PARTIAL, N8N_HOME);
 	} catch (error) {
 		rmSync(PARTIAL, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 
 import { mockCredentials, startMocks, type CredentialExport, type RunningMocks } from './mocks.ts';
-import { ensureN8n, N8N_BIN, ROOT } from './n8n.ts';
+import { ensureN8n, N8N_BIN, N8N_NODE, ROOT } from './n8n.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 export const PACKAGE_NAME = pkg.name;
@@ -74,9 +74,10 @@ export function installPackage(userFolder: string, tarball: string): void {
 }
 
 /**
- * The environment of every n8n process: Node 24 first on PATH, the given user folder, no
- * telemetry or update checks (the sandbox works offline), and none of the caller's N8N_*
- * settings, so that a developer's shell or Jest cannot change what n8n does.
+ * The environment of every n8n process: the Node.js n8n runs on first on PATH (its task runner
+ * is started from there), the given user folder, no telemetry or update checks (the sandbox
+ * works offline), and none of the caller's N8N_* settings, so that a developer's shell or Jest
+ * cannot change what n8n does.
  */
 export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	const inherited = Object.fromEntries(
@@ -84,7 +85,7 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 	);
 	return {
 		...inherited,
-		PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+		PATH: `${dirname(N8N_NODE)}${delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -118,7 +119,7 @@ export async function freePort(): Promise<number> {
  */
 export async function spawnN8n(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 	const brokerPort = String(await freePort());
-	return spawn(process.execPath, [N8N_BIN, ...args], {
+	return spawn(N8N_NODE, [N8N_BIN, ...args], {
 		env: { ...env, N8N_RUNNERS_BROKER_PORT: brokerPort },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -185,14 +186,20 @@ export async function importIntoN8n(
 	];
 }
 
+const answersOk = async (address: string) =>
+	await fetch(address).then(
+		(response) => response.ok,
+		() => false,
+	);
+
+/**
+ * Waits until n8n is ready and its REST API answers: n8n 1.x reports ready once its database
+ * is migrated, before its REST API is mounted (a request then gets 404).
+ */
 async function waitUntilReady(url: string, n8nExited: () => boolean, logFile: string): Promise<void> {
 	for (let attempt = 0; attempt < 240; attempt++) {
 		if (n8nExited()) throw new Error(`n8n stopped while starting; its log is in ${logFile}`);
-		const ready = await fetch(`${url}/healthz/readiness`).then(
-			(response) => response.ok,
-			() => false,
-		);
-		if (ready) return;
+		if ((await answersOk(`${url}/healthz/readiness`)) && (await answersOk(`${url}/rest/settings`))) return;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`n8n did not answer on ${url} within 2 minutes`);

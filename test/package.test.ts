@@ -82,6 +82,16 @@ test('the tarball holds only what n8n loads: compiled code, codex and schema JSO
 	for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(path);
 });
 
+test('imports zod only as zod/v3, the API that every tested n8n line ships under that name', () => {
+	// The package declares no zod: n8n resolves it to its own copy, whose main export may be
+	// zod 4 in a later n8n (other messages from the same rules). zod 3.25+ and 4 both serve the
+	// v3 API as `zod/v3`; n8n 2.41.1 ships zod 3.25.76 and n8n 1.123.81 zod 3.25.67.
+	const imported = filesUnder(join(root, 'dist'))
+		.filter((file) => file.endsWith('.js'))
+		.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/require\("(zod[^"]*)"\)/g)].map((match) => match[1]));
+	expect(new Set(imported)).toEqual(new Set(['zod/v3']));
+});
+
 describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 	const node = load<INodeType>(distPath);
 	const folder = dirname(join(root, distPath));
@@ -173,6 +183,24 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 			);
 			expect(filesUnder(schemaFolder).sort()).toEqual(served.sort());
 		});
+	});
+
+	test('reads the credential in routing only where every tested n8n line evaluates $credentials', () => {
+		// n8n 1.x's routing engine evaluates the routing of an option or of a collection's field
+		// without $credentials (2.x passes it down), so `={{ $credentials.x }}` there sent nothing
+		// on 1.x: C2M Issue Long-Term with the client key lost client_id and client_secret.
+		// Such values are sent by code (fields.ts bodyFromCredential).
+		const nested = (property: INodeProperties): unknown[] =>
+			((property.options ?? []) as Array<INodePropertyOptions | INodeProperties>).flatMap((option) => [
+				option.routing ?? [],
+				'values' in option ? (option.values as INodeProperties[]).flatMap((value) => [value.routing ?? [], ...nested(value)]) : [],
+				'options' in option ? nested(option as INodeProperties) : [],
+			]);
+		const readsCredentials = node.description.properties
+			.flatMap(nested)
+			.map((routing) => JSON.stringify(routing) ?? '')
+			.filter((routing) => routing.includes('$credentials'));
+		expect(readsCredentials).toEqual([]);
 	});
 
 	test('lists only credentials the package ships', () => {

@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
-import { fieldFromHeader, pathParameter, showForOperation } from '../shared/fields';
+import { bodyFromCredential, fieldFromHeader, pathParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { choice, pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
 import { c2m } from './provider';
@@ -39,7 +39,7 @@ const authenticationOption = {
 		value: 'clientKey',
 		description: 'Client ID and secret; the ID travels in a request header',
 		// The client ID in the body is the credential's own.
-		routing: { request: { body: { client_id: '={{ $credentials.clientId }}' } } },
+		routing: bodyFromCredential('c2mClientKeyApi', { client_id: 'clientId' }),
 	},
 	longTermToken: {
 		name: 'Long-Term Token',
@@ -201,7 +201,7 @@ export const tokenFields: INodeProperties[] = [
 			{
 				name: 'Client Secret (From the Credential)',
 				value: 'clientSecret',
-				routing: { request: { body: { client_secret: '={{ $credentials.clientSecret }}' } } },
+				routing: bodyFromCredential('c2mClientKeyApi', { client_secret: 'clientSecret' }),
 			},
 			{ name: 'One-Time Code', value: 'otpCode', description: 'When your policy requires a one-time code' },
 		],

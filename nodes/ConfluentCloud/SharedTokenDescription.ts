@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { operationRouting } from '../shared/operation';
 import { optionalText, requiredText } from '../shared/validation';

@@ -7,6 +7,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
+	INodePropertyRouting,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
@@ -158,6 +159,29 @@ export function sessionBearerAuthentication(
 		const token = boundSessionToken(credentials, identityOf(credentials));
 		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
 	});
+}
+
+/**
+ * Routing for an option (or a collection's field) that sends values of the node's credential
+ * in the body: `{ client_id: 'clientId' }` sends the credential's `clientId` as `client_id`.
+ * Written as `={{ $credentials.clientId }}` it would send nothing on n8n 1.x, whose routing
+ * engine evaluates an option's routing without `$credentials` (RoutingNode passes only
+ * `$value` and `$version` below the top level); code reads the credential on every line.
+ */
+export function bodyFromCredential(credentialType: string, fields: Record<string, string>): INodePropertyRouting {
+	return {
+		send: {
+			preSend: [
+				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+					const credentials = await this.getCredentials(credentialType);
+					const values = Object.fromEntries(
+						Object.entries(fields).map(([bodyField, credentialField]) => [bodyField, credentials[credentialField]]),
+					);
+					return { ...requestOptions, body: { ...(requestOptions.body as object), ...values } };
+				},
+			],
+		},
+	};
 }
 
 /**

@@ -113,9 +113,26 @@ export function describeHttpFailure(
 }
 
 /**
+ * An error status that came back as an answer (the request was sent with
+ * `ignoreHttpStatusErrors`), thrown with the whole answer in the shape of the transport's
+ * errors, so that findHttpFailure reads it like theirs.
+ */
+export class HttpStatusError extends Error {
+	response: { status: number; data: unknown; headers: ResponseHeaders };
+
+	constructor(answer: { statusCode: number; body: unknown; headers: ResponseHeaders }) {
+		super(`HTTP ${answer.statusCode}`);
+		this.name = 'HttpStatusError';
+		this.response = { status: answer.statusCode, data: answer.body, headers: answer.headers };
+	}
+}
+
+/**
  * Finds the HTTP response inside whatever n8n threw: requests sent with a credential fail
  * with a NodeApiError whose cause is the transport error; requests without one fail with the
- * transport error itself.
+ * transport error itself. n8n 1.x's NodeApiError drops its cause (see operation.ts,
+ * n8nKeepsHttpErrors) and keeps only the status (`httpCode`) and a JSON body (`context.data`):
+ * those are used when there is nothing more.
  */
 export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	let current: unknown = error;
@@ -129,6 +146,10 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 			};
 		}
 		current = (current as { cause?: unknown }).cause;
+	}
+	const { httpCode, context } = (isRecord(error) ? error : {}) as { httpCode?: unknown; context?: { data?: unknown } };
+	if (typeof httpCode === 'string' && /^[1-5]\d\d$/.test(httpCode)) {
+		return { status: Number(httpCode), body: context?.data, headers: {} };
 	}
 	return undefined;
 }

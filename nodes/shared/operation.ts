@@ -20,6 +20,7 @@ import {
 	assertJsonObjectItems,
 	describeHttpFailure,
 	findHttpFailure,
+	HttpStatusError,
 	isDocumentedAnswer,
 	UnexpectedAnswerError,
 	undocumentedAnswer,
@@ -69,6 +70,44 @@ const sendOnce: ItemFetcher = async function (requestData) {
 	return await this.makeRoutingRequest(requestData);
 };
 
+let keepsHttpErrors: boolean | undefined;
+
+/**
+ * Whether the NodeApiError that n8n's authenticated requests fail with keeps the HTTP error
+ * it wraps (its `cause`: status, headers, body). n8n 1.x's does not: n8n-workflow 1.x's
+ * ExecutionBaseError declares `cause` as a class field, which resets the cause the native
+ * Error had set, so only n8n's generic message for the status is left ("Bad request - please
+ * check your parameters"). Asked of the n8n-workflow that runs the node, once.
+ */
+function n8nKeepsHttpErrors(node: INode): boolean {
+	keepsHttpErrors ??= new NodeApiError(node, new Error('probe') as unknown as JsonObject).cause !== undefined;
+	return keepsHttpErrors;
+}
+
+/**
+ * n8n's makeRoutingRequest, with the answer of a failed request kept. Where n8n would drop it
+ * (n8n 1.x), the request asks for error statuses as answers, which the operation's first
+ * postReceive throws as an HttpStatusError holding the whole answer. n8n renews a credential's
+ * token only after a 401 that its own request failed with, so a 401 is sent once more the
+ * usual way: n8n renews the token and sends it again.
+ */
+async function sendKeepingErrorAnswers(context: IExecutePaginationFunctions, requestData: RequestData): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	if (n8nKeepsHttpErrors(node)) return await context.makeRoutingRequest(requestData);
+	const outcome = await context
+		.makeRoutingRequest({ ...requestData, options: { ...requestData.options, ignoreHttpStatusErrors: true } })
+		.then(
+			(items) => ({ items }),
+			(error: unknown) => ({ error }),
+		);
+	if ('items' in outcome) return outcome.items;
+	const hasCredential = Object.keys(node.credentials ?? {}).length > 0;
+	if (outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && hasCredential) {
+		return await context.makeRoutingRequest(requestData);
+	}
+	throw outcome.error;
+}
+
 /**
  * n8n's makeRoutingRequest with redirects decided by redirects.ts: n8n itself follows none, a
  * same-origin redirect is sent again from here, and one to another origin fails before
@@ -88,7 +127,7 @@ function withSameOriginRedirects(
 			},
 		};
 		for (let hop = 0; ; hop++) {
-			const outcome = await context.makeRoutingRequest(current).then(
+			const outcome = await sendKeepingErrorAnswers(context, current).then(
 				(items) => ({ items }),
 				(error: unknown) => ({ error }),
 			);
@@ -300,6 +339,8 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 			// First of all, so that nothing builds an item from an answer that is not the documented one.
 			postReceive: [
 				async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+					// An error status comes back as an answer only where it was asked for (sendKeepingErrorAnswers).
+					if (response.statusCode >= 300) throw new HttpStatusError(response);
 					const answer = { status: response.statusCode, headers: response.headers, body: response.body };
 					if (isDocumentedAnswer(success, answer)) return items;
 					// The body is shown cut short: the item's secrets are hidden before it is cut.

@@ -1,5 +1,5 @@
 import { NodeOperationError, type IExecuteSingleFunctions } from 'n8n-workflow';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import type { ApiProvider } from './provider';
 

@@ -1,7 +1,8 @@
 /**
  * Issue 10's destructive cases in a real n8n, installed from the package tarball: a Delete
  * whose Username resolves to nothing, scopes that resolve to nothing, a Revoke answered by a
- * captive portal, and an operation the node does not have.
+ * captive portal, and an operation the node does not have; and a rule's own message from zod,
+ * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
 import { startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
@@ -10,6 +11,7 @@ import { chainWorkflow, items } from './workflows.ts';
 const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name: 'Knetik Cloud Password OAuth2 API (sandbox)' } };
 const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Long-Term Token API (sandbox)' } };
 const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
+const confluentApi = { confluentCloudApi: { id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' } };
 
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
@@ -54,6 +56,14 @@ beforeAll(async () => {
 				type: 'runAi',
 				parameters: { operation: 'refresh', refreshToken: 'refresh-token-value', requestOptions: { timeout: 1500 } },
 				credentials: runAi,
+			},
+		]),
+		chainWorkflow('e2eFaultNotText', 'A share token that is not text', [
+			{
+				name: 'Get its resources',
+				type: 'confluentCloud',
+				parameters: { resource: 'sharedToken', operation: 'getResources', token: '={{ 42 }}' },
+				credentials: confluentApi,
 			},
 		]),
 		chainWorkflow('e2eFaultCustomCall', 'Custom API Call run from an imported workflow', [
@@ -150,6 +160,17 @@ test(
 		} finally {
 			runai.server.clearFaults();
 		}
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'a share token that is not text is refused with the rule’s own message (zod’s v3 API, as n8n lends it)',
+	async () => {
+		const error = stoppedWith(await n8n.execute('e2eFaultNotText'));
+
+		expect(error.message).toBe('Share Token must be text');
+		expect(n8n.mocks.mocks.confluent.server.requests).toEqual([]);
 	},
 	E2E_TIMEOUT,
 );
