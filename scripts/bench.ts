@@ -12,33 +12,18 @@
 import '../test/setup-env.ts';
 
 import got from 'got';
-import type { INodeType } from 'n8n-workflow';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 
 import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
 import { RunAiApi } from '../credentials/RunAiApi.credentials';
 import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { N8nHarness, type RunOptions } from '../test/harness/n8n.ts';
+import { httpRequestNode } from '../test/support.ts';
 import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from '../test/mock/confluent.ts';
 import { RunAiMock } from '../test/mock/runai.ts';
-import { ensureN8n, N8N_HOME } from './n8n.ts';
+import { ensureN8n } from './n8n.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-
-/** n8n's HTTP Request node, as the pinned n8n ships it; n8n-core lets it use any credential type. */
-function httpRequestNode(): INodeType {
-	const requireFromN8n = createRequire(join(N8N_HOME, 'package.json'));
-	const { HttpRequestV3 } = requireFromN8n('n8n-nodes-base/dist/nodes/HttpRequest/V3/HttpRequestV3.node.js');
-	return new HttpRequestV3({
-		displayName: 'HTTP Request',
-		name: 'httpRequest',
-		group: ['output'],
-		description: 'Makes an HTTP request',
-		defaultVersion: 4.2,
-	});
-}
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);

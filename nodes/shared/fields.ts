@@ -14,7 +14,7 @@ import { refuseUnknownOperation } from './operation';
 import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
 import { requestUrlOf } from './redirects';
-import { boundSessionToken } from './tokens';
+import { accessTokenToSend } from './tokens';
 import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
 
 /** The `baseUrl` field every credential of this package has. */
@@ -120,7 +120,9 @@ type Authenticate = (
  * n8n (see redirects.ts); this matters in n8n's HTTP Request node, which follows redirects and
  * by default keeps Authorization across origins.
  */
-export function authenticateWith(partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts): Authenticate {
+export function authenticateWith(
+	partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts | Promise<CredentialParts>,
+): Authenticate {
 	return async (credentials, requestOptions) => {
 		// Nothing is sent where the credential's address, or the request's, is refused.
 		if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
@@ -129,7 +131,7 @@ export function authenticateWith(partsOf: (credentials: ICredentialDataDecrypted
 			url: requestOptions.url ?? (requestOptions as { uri?: string }).uri,
 		});
 		assertEncryptedUnlessLocal(target, 'The request URL', allowsUnencryptedHttp(credentials));
-		const parts = partsOf(credentials);
+		const parts = await partsOf(credentials);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, ...parts.headers },
@@ -147,17 +149,17 @@ export function bearerAuthentication(field: string): Authenticate {
 }
 
 /**
- * Sends a token-managing credential's session token as `Authorization: Bearer`, but only when
- * it was issued for the credential's current values (see boundSessionToken). Otherwise it
- * sends none: the API's 401 makes n8n fetch a new token, and the old one stays where it was issued.
+ * Sends a token-managing credential's token as `Authorization: Bearer`: the newest this n8n
+ * process has for the credential's current values, or the stored one if it was issued for them
+ * and is not known to have expired (see accessTokenToSend). Otherwise it sends nothing, and the
+ * credential fetches a new token first; an old one stays where it was issued.
  */
 export function sessionBearerAuthentication(
 	identityOf: (credentials: ICredentialDataDecryptedObject) => unknown[],
 ): Authenticate {
-	return authenticateWith((credentials) => {
-		const token = boundSessionToken(credentials, identityOf(credentials));
-		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
-	});
+	return authenticateWith(async (credentials) => ({
+		headers: { Authorization: `Bearer ${await accessTokenToSend(credentials, identityOf(credentials))}` },
+	}));
 }
 
 /**
