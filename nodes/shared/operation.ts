@@ -25,6 +25,7 @@ import {
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
+import { withinConcurrencyLimit } from './concurrency';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
@@ -340,7 +341,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					const sender = Object.create(this, {
 						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
 					}) as IExecutePaginationFunctions;
-					const items = await fetch.call(sender, requestData);
+					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
