@@ -2,6 +2,8 @@
  * A node has a bounded number of requests under way (Options > Max Concurrent Requests), where
  * n8n's routing engine would start every item's request at once.
  */
+import type { INodeParameters } from 'n8n-workflow';
+
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
 import { KnetikMock } from './mock/knetik.ts';
 import { harnessWithEverything, serveDuringTests } from './support.ts';
@@ -16,7 +18,7 @@ beforeEach(() => {
 	knetik.server.answerDelayMs = 100;
 });
 
-function listTokens(items: number, requestOptions: Record<string, unknown> = {}): RunOptions {
+function listTokens(items: number, requestOptions: INodeParameters = {}): RunOptions {
 	const client = knetik.addAdminClient();
 	return {
 		node: 'knetikCloud',
