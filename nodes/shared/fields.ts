@@ -52,14 +52,17 @@ export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 }
 
 /**
- * Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node
- * uses. The credential's authenticate checks the same value (baseUrlOf) before anything is sent.
+ * Expression for a credential's test request: the credential's base URL. The credential's
+ * authenticate checks the same value (baseUrlOf) before anything is sent.
  */
 export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").trim().replace(/\\/+$/, "") }}';
 
-/** The request defaults of every node here: the credential's base URL, JSON in and out. */
+/**
+ * The request defaults of every node here: JSON in and out. The base URL is the credential's,
+ * set where each request is sent (see credentialBaseUrl), not here: an expression here costs
+ * two evaluations per item.
+ */
 export const JSON_API_REQUEST_DEFAULTS = {
-	baseURL: CREDENTIAL_BASE_URL,
 	headers: { Accept: 'application/json' },
 	json: true,
 };

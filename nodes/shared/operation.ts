@@ -26,6 +26,7 @@ import {
 	type DocumentedSuccess,
 } from './httpErrors';
 import { withinConcurrencyLimit } from './concurrency';
+import { credentialBaseUrl } from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
@@ -337,6 +338,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						assertValidInput(this, provider, rules);
 					}
 					requestData.options.timeout = timeoutMs;
+					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const sender = Object.create(this, {
 						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
