@@ -76,6 +76,8 @@ const gates = new WeakMap<IExecuteData, RequestGate>();
 /** Runs an item's request through its node's gate (Options > Max Concurrent Requests). */
 export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
 	const run = context.getExecuteData();
+	// Without a node run to hold the gate (not seen in n8n), the request goes as n8n sends it.
+	if (typeof run !== 'object' || run === null) return await send();
 	let gate = gates.get(run);
 	if (!gate) {
 		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;

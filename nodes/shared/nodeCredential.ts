@@ -24,17 +24,16 @@ const baseUrls = new WeakMap<IExecuteData, Promise<string | undefined>>();
  */
 export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
 	const run = context.getExecuteData();
-	let baseUrl = baseUrls.get(run);
-	if (!baseUrl) {
-		baseUrl = (async () => {
-			const type = credentialTypeInUse(context);
-			if (!type || !context.getNode().credentials?.[type]) return undefined;
-			const credentials = await context.getCredentials(type);
-			return String(credentials.baseUrl ?? '')
-				.trim()
-				.replace(/\/+$/, '');
-		})();
-		baseUrls.set(run, baseUrl);
-	}
+	const remembered = typeof run === 'object' && run !== null ? baseUrls.get(run) : undefined;
+	if (remembered) return await remembered;
+	const baseUrl = (async () => {
+		const type = credentialTypeInUse(context);
+		if (!type || !context.getNode().credentials?.[type]) return undefined;
+		const credentials = await context.getCredentials(type);
+		return String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+	})();
+	if (typeof run === 'object' && run !== null) baseUrls.set(run, baseUrl);
 	return await baseUrl;
 }
