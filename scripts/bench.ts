@@ -16,7 +16,7 @@ import '../test/setup-env.ts';
 
 import got from 'got';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -317,7 +317,14 @@ async function main() {
 		n8n: N8N_VERSION,
 	};
 	say(`Machine: ${machine.cpus}, ${machine.memoryGb} GB, load ${machine.loadAverageAtStart.join(' ')} at start; Node ${machine.node}; n8n ${machine.n8n}`);
-	const report: Record<string, unknown> = { date: new Date().toISOString(), machine };
+	// A run of some parts keeps the others' last figures.
+	const file = join(ROOT, 'docs', 'bench.json');
+	const report: Record<string, unknown> = {
+		...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}),
+		date: new Date().toISOString(),
+		machine,
+	};
+	const save = () => writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
 	if (PARTS.has(1) || PARTS.has(2)) {
 		const knetik = new KnetikMock();
@@ -328,10 +335,12 @@ async function main() {
 			if (PARTS.has(1)) {
 				say('1. n8n-core engine (harness), Knetik Get token, client-credentials credential:');
 				report.engine = await engineComparison(n8n, knetik);
+				save();
 			}
 			if (PARTS.has(2)) {
 				say('2. Return All (harness):');
 				report.returnAll = await returnAll(n8n, knetik);
+				save();
 			}
 		} finally {
 			await knetik.server.stop();
@@ -346,8 +355,7 @@ async function main() {
 		report.tarball = tarball();
 	}
 	report.loadAverageAtEnd = loadavg().map((value) => Number(value.toFixed(2)));
-	const file = join(ROOT, 'docs', 'bench.json');
-	writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+	save();
 	say(`Written to ${file}`);
 }
 

@@ -113,7 +113,7 @@ const CALLERS: Caller[] = [
 			return {
 				...k,
 				data: knetikClientCredentials(k.mock.server.url),
-				node: httpRequest('knetikCloudOAuth2Api', { url: `${k.mock.server.url}/auth/tokens` }),
+				node: httpRequest('knetikCloudOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
 			};
 		},
 	},
@@ -125,7 +125,7 @@ const CALLERS: Caller[] = [
 			return {
 				...k,
 				data: knetikPassword(k.mock.server.url),
-				node: httpRequest('knetikCloudPasswordOAuth2Api', { url: `${k.mock.server.url}/auth/tokens` }),
+				node: httpRequest('knetikCloudPasswordOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
 			};
 		},
 	},
@@ -167,7 +167,7 @@ const CALLERS: Caller[] = [
 					identityPoolId: [...confluent.identityPools][0],
 					baseUrl: confluent.server.url,
 				},
-				node: httpRequest('confluentCloudIdentityPoolOAuth2Api', { url: `${confluent.server.url}/org/v2/environments` }),
+				node: httpRequest('confluentCloudIdentityPoolOAuth2Api', { url: `${confluent.server.url}/org/v2/environments?page_size=1` }),
 			};
 		},
 	},
