@@ -54,46 +54,38 @@ interface Case {
 	node?: (credentials: RunOptions['credentials']) => RunOptions;
 }
 
+/** A Knetik credential listing one page of tokens, from the Knetik Cloud node or the HTTP Request node. */
+function knetikCase(type: string, authentication: string, data: () => ICredentialDataDecryptedObject): Case {
+	return {
+		type,
+		data,
+		tokenServer: () => knetik.server,
+		tokenPath: '/oauth/token',
+		apiServer: () => knetik.server,
+		dropTokens: () => knetik.expireBearerTokens(),
+		httpRequest: () => ({ method: 'GET', url: `${knetik.server.url}/auth/tokens` }),
+		node: (credentials) => ({
+			node: 'knetikCloud',
+			parameters: { authentication, resource: 'token', operation: 'getAll', limit: 1 },
+			credentials,
+		}),
+	};
+}
+
 const cases: Array<[string, Case]> = [
 	[
 		'Knetik Cloud client credentials',
-		{
-			type: 'knetikCloudOAuth2Api',
-			data: () => {
-				const client = knetik.addAdminClient();
-				return { baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret };
-			},
-			tokenServer: () => knetik.server,
-			tokenPath: '/oauth/token',
-			apiServer: () => knetik.server,
-			dropTokens: () => knetik.expireBearerTokens(),
-			httpRequest: () => ({ method: 'GET', url: `${knetik.server.url}/auth/tokens` }),
-			node: (credentials) => ({
-				node: 'knetikCloud',
-				parameters: { authentication: 'clientCredentials', resource: 'token', operation: 'getAll', limit: 1 },
-				credentials,
-			}),
-		},
+		knetikCase('knetikCloudOAuth2Api', 'clientCredentials', () => {
+			const client = knetik.addAdminClient();
+			return { baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret };
+		}),
 	],
 	[
 		'Knetik Cloud password grant',
-		{
-			type: 'knetikCloudPasswordOAuth2Api',
-			data: () => {
-				const user = knetik.addAdminUser();
-				return { baseUrl: knetik.server.url, username: user.username, password: user.password, clientId: KNETIK_PUBLIC_CLIENT };
-			},
-			tokenServer: () => knetik.server,
-			tokenPath: '/oauth/token',
-			apiServer: () => knetik.server,
-			dropTokens: () => knetik.expireBearerTokens(),
-			httpRequest: () => ({ method: 'GET', url: `${knetik.server.url}/auth/tokens` }),
-			node: (credentials) => ({
-				node: 'knetikCloud',
-				parameters: { authentication: 'password', resource: 'token', operation: 'getAll', limit: 1 },
-				credentials,
-			}),
-		},
+		knetikCase('knetikCloudPasswordOAuth2Api', 'password', () => {
+			const user = knetik.addAdminUser();
+			return { baseUrl: knetik.server.url, username: user.username, password: user.password, clientId: KNETIK_PUBLIC_CLIENT };
+		}),
 	],
 	[
 		'C2M automatic short-term token',
