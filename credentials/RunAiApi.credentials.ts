@@ -11,7 +11,7 @@ import { runAi } from '../nodes/RunAi/provider';
 import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
-	boundSessionToken,
+	accessTokenToSend,
 	expiryAfterSeconds,
 	requestToken,
 	sessionToken,
@@ -123,15 +123,17 @@ export class RunAiApi implements ICredentialType {
 		});
 	}
 
-	// A managed token is sent only where it was issued (see boundSessionToken); without one
-	// the 401 makes n8n fetch a new one.
-	authenticate = authenticateWith((credentials) => {
-		const token =
-			credentials.authentication === 'accessToken'
-				? String(credentials.accessToken ?? '')
-				: boundSessionToken(credentials, identityOf(credentials));
-		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
-	});
+	// A managed token is sent only where it was issued, and not once it is known to have expired
+	// (see accessTokenToSend).
+	authenticate = authenticateWith(async (credentials) => ({
+		headers: {
+			Authorization: `Bearer ${
+				credentials.authentication === 'accessToken'
+					? String(credentials.accessToken ?? '')
+					: await accessTokenToSend(credentials, identityOf(credentials))
+			}`,
+		},
+	}));
 
 	// Listing clusters is a read any Run:ai application may make (runapy ClustersApi.get_clusters).
 	test: ICredentialTestRequest = {

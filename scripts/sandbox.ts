@@ -3,7 +3,8 @@
  * it, and the CLI calls that fill it: shared by the end-to-end tests and `npm start`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -127,17 +128,29 @@ export async function spawnN8n(args: string[], env: NodeJS.ProcessEnv): Promise<
 
 /**
  * Runs an n8n CLI command. Asynchronous on purpose: the mock servers may live in the calling
- * process, and they must keep answering while n8n runs.
+ * process, and they must keep answering while n8n runs. Its standard output goes to a file:
+ * n8n exits right after printing an execution, and Node drops what a pipe has not taken yet
+ * (a 1000-item execution came out cut short), while writes to a file are done when they return.
  */
 export async function runN8n(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-	const child = await spawnN8n(args, env);
+	const outputDir = mkdtempSync(join(tmpdir(), 'n8n-cli-'));
+	const outputFile = join(outputDir, 'stdout.log');
+	const output = openSync(outputFile, 'w');
+	const brokerPort = String(await freePort());
+	const child = spawn(process.execPath, [N8N_BIN, ...args], {
+		env: { ...env, N8N_RUNNERS_BROKER_PORT: brokerPort },
+		stdio: ['ignore', output, 'pipe'],
+	});
+	closeSync(output);
 	return await new Promise((resolve, reject) => {
-		let stdout = '';
 		let stderr = '';
-		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
 		child.on('error', reject);
-		child.on('close', (code) => resolve({ code, stdout, stderr }));
+		child.on('close', (code) => {
+			const stdout = readFileSync(outputFile, 'utf8');
+			rmSync(outputDir, { recursive: true, force: true });
+			resolve({ code, stdout, stderr });
+		});
 	});
 }
 

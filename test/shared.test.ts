@@ -4,6 +4,7 @@ import { redactSecrets } from '../nodes/shared/redaction';
 import type { ApiProvider } from '../nodes/shared/provider';
 import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
 import {
+	accessTokenToSend,
 	boundSessionToken,
 	expiryAfterSeconds,
 	expiryAtInstant,
@@ -100,12 +101,23 @@ describe('sessionToken', () => {
 		identity = ['test', Math.random()];
 	});
 
-	test('concurrent callers without a token share one fetch', async () => {
+	test('concurrent callers without a token share one fetch, and only the one that fetched has n8n store it', async () => {
 		const results = await Promise.all(
-			Array.from({ length: 10 }, () => stored('', identity, fetchToken({ accessToken: 'A' }))),
+			Array.from({ length: 10 }, () => sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'A' }))),
 		);
 		expect(fetches).toBe(1);
-		expect(results.map(storedToken)).toEqual(Array(10).fill('A'));
+		// n8n writes the credential only for an answer that holds the session token.
+		expect(results.filter((result) => result.sessionToken !== undefined).map((result) => storedToken(result.sessionToken))).toEqual(['A']);
+		expect(await accessTokenToSend({ sessionToken: '' }, identity)).toBe('A');
+	});
+
+	test('a token known to be dead is not sent: authenticate asks for a renewal instead', async () => {
+		const dead = await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() - 1000 }));
+		await expect(accessTokenToSend({ sessionToken: dead }, identity)).rejects.toMatchObject({ response: { status: 401 } });
+		const renewed = await stored(dead, identity, fetchToken({ accessToken: 'B', expiresAt: Date.now() + 3600_000 }));
+		expect(storedToken(renewed)).toBe('B');
+		expect(await accessTokenToSend({ sessionToken: dead }, identity)).toBe('B');
+		expect(fetches).toBe(2);
 	});
 
 	test('a caller holding the rejected token gets a new one; callers holding an older one get the replacement', async () => {
@@ -116,7 +128,7 @@ describe('sessionToken', () => {
 	});
 
 	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
-		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 1000 }));
+		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() - 1000 }));
 		expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
 
 		const other = ['test', 'failing'];

@@ -26,7 +26,7 @@ const servers: MockServer[] = [idp, ...confluent, ...runai, ...knetik, ...c2m].m
 let n8n: N8nHarness;
 
 /** The token in a stored session token, with or without the fingerprint that binds it. */
-const tokenIn = (stored: unknown) => String(stored).replace(/^[0-9a-f]{32}:/, '');
+const tokenIn = (stored: unknown) => String(stored).replace(/^[0-9a-f]{32}(@\d+)?:/, '');
 
 serveDuringTests(servers);
 beforeEach(() => {

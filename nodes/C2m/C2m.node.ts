@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/concurrency';
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
 import { registerNodeDescription } from '../shared/parameters';
 import { authenticationFields, tokenFields, tokenOperations } from './TokenDescription';
@@ -10,6 +11,7 @@ const properties: INodeProperties[] = withCustomApiCall(c2m, [
 	tokenResource(c2m),
 	tokenOperations,
 	...tokenFields,
+	requestOptionsProperty,
 ]);
 
 export class C2m implements INodeType {

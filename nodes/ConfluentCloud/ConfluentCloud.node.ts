@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/concurrency';
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, withCustomApiCall } from '../shared/fields';
 import { refuseUnknownOperation } from '../shared/operation';
 import { registerNodeDescription } from '../shared/parameters';
@@ -24,6 +25,7 @@ const properties: INodeProperties[] = withCustomApiCall(confluentCloud, [
 	...sharedTokenFields,
 	oauthTokenOperations,
 	...oauthTokenFields,
+	requestOptionsProperty,
 ]);
 
 export class ConfluentCloud implements INodeType {

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/concurrency';
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
 import { registerNodeDescription } from '../shared/parameters';
 import { tokenFields, tokenOperations } from './TokenDescription';
@@ -27,6 +28,7 @@ const properties: INodeProperties[] = withCustomApiCall(knetikCloud, [
 	tokenResource(knetikCloud),
 	tokenOperations,
 	...tokenFields,
+	requestOptionsProperty,
 ]);
 
 export class KnetikCloud implements INodeType {

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/concurrency';
 import { JSON_API_REQUEST_DEFAULTS, actionSubtitle, tokenResource, withCustomApiCall } from '../shared/fields';
 import { registerNodeDescription } from '../shared/parameters';
 import { tokenFields, tokenOperations } from './TokenDescription';
@@ -9,6 +10,7 @@ const properties: INodeProperties[] = withCustomApiCall(runAi, [
 	tokenResource(runAi),
 	tokenOperations,
 	...tokenFields,
+	requestOptionsProperty,
 ]);
 
 export class RunAi implements INodeType {

@@ -15,7 +15,7 @@ import { refuseUnknownOperation } from './operation';
 import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
 import { requestUrlOf } from './redirects';
-import { boundSessionToken } from './tokens';
+import { accessTokenToSend } from './tokens';
 import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
 
 /** The `baseUrl` field every credential of this package has. */
@@ -53,14 +53,17 @@ export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 }
 
 /**
- * Expression for `requestDefaults.baseURL`: the base URL of whichever credential the node
- * uses. The credential's authenticate checks the same value (baseUrlOf) before anything is sent.
+ * Expression for a credential's test request: the credential's base URL. The credential's
+ * authenticate checks the same value (baseUrlOf) before anything is sent.
  */
 export const CREDENTIAL_BASE_URL = '={{ String($credentials?.baseUrl ?? "").trim().replace(/\\/+$/, "") }}';
 
-/** The request defaults of every node here: the credential's base URL, JSON in and out. */
+/**
+ * The request defaults of every node here: JSON in and out. The base URL is the credential's,
+ * set where each request is sent (see credentialBaseUrl), not here: an expression here costs
+ * two evaluations per item.
+ */
 export const JSON_API_REQUEST_DEFAULTS = {
-	baseURL: CREDENTIAL_BASE_URL,
 	headers: { Accept: 'application/json' },
 	json: true,
 };
@@ -121,7 +124,9 @@ type Authenticate = (
  * n8n (see redirects.ts); this matters in n8n's HTTP Request node, which follows redirects and
  * by default keeps Authorization across origins.
  */
-export function authenticateWith(partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts): Authenticate {
+export function authenticateWith(
+	partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts | Promise<CredentialParts>,
+): Authenticate {
 	return async (credentials, requestOptions) => {
 		// Nothing is sent where the credential's address, or the request's, is refused.
 		if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
@@ -130,7 +135,7 @@ export function authenticateWith(partsOf: (credentials: ICredentialDataDecrypted
 			url: requestOptions.url ?? (requestOptions as { uri?: string }).uri,
 		});
 		assertEncryptedUnlessLocal(target, 'The request URL', allowsUnencryptedHttp(credentials));
-		const parts = partsOf(credentials);
+		const parts = await partsOf(credentials);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, ...parts.headers },
@@ -148,17 +153,17 @@ export function bearerAuthentication(field: string): Authenticate {
 }
 
 /**
- * Sends a token-managing credential's session token as `Authorization: Bearer`, but only when
- * it was issued for the credential's current values (see boundSessionToken). Otherwise it
- * sends none: the API's 401 makes n8n fetch a new token, and the old one stays where it was issued.
+ * Sends a token-managing credential's token as `Authorization: Bearer`: the newest this n8n
+ * process has for the credential's current values, or the stored one if it was issued for them
+ * and is not known to have expired (see accessTokenToSend). Otherwise it sends nothing, and the
+ * credential fetches a new token first; an old one stays where it was issued.
  */
 export function sessionBearerAuthentication(
 	identityOf: (credentials: ICredentialDataDecryptedObject) => unknown[],
 ): Authenticate {
-	return authenticateWith((credentials) => {
-		const token = boundSessionToken(credentials, identityOf(credentials));
-		return token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } };
-	});
+	return authenticateWith(async (credentials) => ({
+		headers: { Authorization: `Bearer ${await accessTokenToSend(credentials, identityOf(credentials))}` },
+	}));
 }
 
 /**

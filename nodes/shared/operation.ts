@@ -26,6 +26,8 @@ import {
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
+import { withinConcurrencyLimit } from './concurrency';
+import { credentialBaseUrl } from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
@@ -377,11 +379,12 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						assertValidInput(this, provider, rules);
 					}
 					requestData.options.timeout = timeoutMs;
+					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const sender = Object.create(this, {
 						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
 					}) as IExecutePaginationFunctions;
-					const items = await fetch.call(sender, requestData);
+					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {

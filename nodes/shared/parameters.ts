@@ -26,7 +26,7 @@ export function registerNodeDescription(description: INodeTypeDescription): void
 }
 
 /** The node's description; n8n names a node used as an AI tool `<name>Tool`. */
-function descriptionOf(context: IExecuteSingleFunctions): INodeTypeDescription | undefined {
+export function descriptionOf(context: IExecuteSingleFunctions): INodeTypeDescription | undefined {
 	const name = context.getNode().type.split('.').pop() ?? '';
 	return describedNodes.get(name) ?? describedNodes.get(name.replace(/Tool$/, ''));
 }

@@ -197,53 +197,74 @@ export function tokenField(body: IDataObject, field: string, provider: ApiProvid
 	);
 }
 
-/** Tokens are renewed this long before the provider says they expire. */
+/** Tokens are renewed this long before the provider says they expire... */
 const EXPIRY_MARGIN_MS = 60_000;
 
-const tokenCache = new Map<string, { token?: IssuedToken; pending?: Promise<IssuedToken> }>();
+/** ...or, for tokens that live less than ten minutes, this share of their lifetime. */
+const EXPIRY_MARGIN_SHARE = 0.1;
+
+/** A token and when to stop sending it (epoch ms; never, when the provider gave no expiry). */
+interface SessionToken {
+	accessToken: string;
+	renewAfter?: number;
+}
+
+function renewAfterOf({ accessToken, expiresAt }: IssuedToken): SessionToken {
+	if (expiresAt === undefined) return { accessToken };
+	const margin = Math.min(EXPIRY_MARGIN_MS, Math.max(0, expiresAt - Date.now()) * EXPIRY_MARGIN_SHARE);
+	return { accessToken, renewAfter: expiresAt - margin };
+}
+
+function isFresh(token: SessionToken | undefined): token is SessionToken {
+	return token !== undefined && (token.renewAfter === undefined || token.renewAfter > Date.now());
+}
+
+/**
+ * What this n8n process knows of one credential's token, shared by every item, node and
+ * execution: the newest token, and the fetch under way, if any.
+ */
+interface Session {
+	token?: SessionToken;
+	pending?: Promise<SessionToken>;
+}
+
+const sessions = new Map<string, Session>();
+
+/** The token each credentials object (one per item, or one per node run) last sent. */
+const sentTokens = new WeakMap<ICredentialDataDecryptedObject, string>();
+
+/** Credentials objects whose request was held back for a renewal (see accessTokenToSend). */
+const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
 /** Identifies a credential by the values that decide which token it gets, without keeping them. */
 function tokenCacheKey(identity: unknown[]): string {
 	return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-/**
- * Returns an access token for the credential identified by `cacheKey`, fetching one only
- * when needed. n8n sends every item's request at once and calls a credential's
- * preAuthentication once per item while its token is empty or was just rejected with a
- * 401, so without this, N items would cost N token requests. Every caller that arrives
- * while a fetch is under way waits for that fetch; a caller holding a token that another
- * caller has already replaced gets the replacement.
- *
- * @param heldToken the token the caller has: empty, or the one the API just rejected
- */
-async function sharedAccessToken(
-	cacheKey: string,
-	heldToken: unknown,
-	fetchToken: () => Promise<IssuedToken>,
-): Promise<string> {
-	const cached = tokenCache.get(cacheKey);
-	if (cached?.pending) return (await cached.pending).accessToken;
-	const token = cached?.token;
-	if (
-		token &&
-		token.accessToken !== heldToken &&
-		(token.expiresAt === undefined || token.expiresAt - EXPIRY_MARGIN_MS > Date.now())
-	) {
-		return token.accessToken;
+function sessionOf(identity: unknown[]): Session {
+	const key = tokenCacheKey(identity);
+	let session = sessions.get(key);
+	if (!session) {
+		session = {};
+		sessions.set(key, session);
 	}
+	return session;
+}
 
-	const pending = fetchToken();
-	tokenCache.set(cacheKey, { pending });
-	let issued: IssuedToken | undefined;
-	try {
-		issued = await pending;
-		return issued.accessToken;
-	} finally {
-		// A failed fetch leaves nothing behind, so the next caller tries again.
-		if (issued) tokenCache.set(cacheKey, { token: issued });
-		else tokenCache.delete(cacheKey);
-	}
+/** Starts the one fetch of a session; a failed fetch leaves nothing behind, so the next caller tries again. */
+function startFetch(session: Session, fetchToken: () => Promise<IssuedToken>): Promise<SessionToken> {
+	const pending = fetchToken().then(renewAfterOf);
+	session.pending = pending;
+	pending.then(
+		(token) => {
+			session.token = token;
+			if (session.pending === pending) session.pending = undefined;
+		},
+		() => {
+			if (session.pending === pending) session.pending = undefined;
+		},
+	);
+	return pending;
 }
 
 /** Name of the hidden field where a token-managing credential keeps its current token. */
@@ -264,14 +285,22 @@ export const sessionTokenProperty: INodeProperties = {
 /*
  * A stored token is bound to the credential values it was issued for (base URL, token URL,
  * client, pool...): it is stored as `<fingerprint>:<token>`, the fingerprint being a hash of
- * those values. When the user changes one of them, n8n keeps the stored token, but it no
- * longer matches: the credential sends no token at all, the API answers 401, and n8n asks
- * preAuthentication for a new one, from the new address. The old token never goes there.
+ * those values, or `<fingerprint>@<renew after, epoch ms>:<token>` when its expiry is known.
+ * When the user changes one of the values, n8n keeps the stored token, but it no longer
+ * matches: the credential sends no token at all and fetches a new one, from the new address.
+ * The old token never goes there.
  */
-const BOUND_TOKEN = /^([0-9a-f]{32}):([\s\S]+)$/;
+const BOUND_TOKEN = /^([0-9a-f]{32})(?:@(\d+))?:([\s\S]+)$/;
 
 function fingerprintOf(identity: unknown[]): string {
 	return tokenCacheKey(identity).slice(0, 32);
+}
+
+function storedSessionToken(credentials: ICredentialDataDecryptedObject, identity: unknown[]): SessionToken | undefined {
+	const stored = credentials[SESSION_TOKEN];
+	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
+	if (!match || match[1] !== fingerprintOf(identity)) return undefined;
+	return { accessToken: match[3], renewAfter: match[2] === undefined ? undefined : Number(match[2]) };
 }
 
 /** The stored session token when it was issued for these credential values; undefined otherwise. */
@@ -279,15 +308,66 @@ export function boundSessionToken(
 	credentials: ICredentialDataDecryptedObject,
 	identity: unknown[],
 ): string | undefined {
-	const stored = credentials[SESSION_TOKEN];
-	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
-	return match && match[1] === fingerprintOf(identity) ? match[2] : undefined;
+	return storedSessionToken(credentials, identity)?.accessToken;
+}
+
+function storedForm(identity: unknown[], { accessToken, renewAfter }: SessionToken): ICredentialDataDecryptedObject {
+	const fingerprint = fingerprintOf(identity);
+	return { [SESSION_TOKEN]: `${renewAfter === undefined ? fingerprint : `${fingerprint}@${Math.floor(renewAfter)}`}:${accessToken}` };
 }
 
 /**
- * What a token-managing credential's preAuthentication returns: a session token bound to
- * `identity`, fetched with `fetchToken` only when no other caller has a usable one (see
- * sharedAccessToken).
+ * Thrown by a credential's authenticate instead of sending a request with no usable token (none
+ * stored for these values, or one past its expiry). n8n treats it as the API's 401: it calls
+ * the credential's preAuthentication, which fetches a token, and sends the request again. So
+ * nothing goes out with a token known to be dead, and no API call is spent learning it.
+ */
+export class TokenRenewalNeeded extends Error {
+	readonly response = { status: 401 };
+
+	constructor() {
+		super('The access token has expired or was never fetched; the credential fetches a new one');
+		this.name = 'TokenRenewalNeeded';
+	}
+}
+
+/**
+ * The token a token-managing credential's authenticate puts on a request. n8n sends every
+ * item's request at once; so every item waits for a fetch under way, and takes the newest
+ * token this process has (another item may have renewed it without n8n's copy of the
+ * credential knowing). With no usable token, the request is held back (TokenRenewalNeeded),
+ * and the credential's preAuthentication fetches one.
+ */
+export async function accessTokenToSend(
+	credentials: ICredentialDataDecryptedObject,
+	identity: unknown[],
+): Promise<string> {
+	const session = sessionOf(identity);
+	if (session.pending) await session.pending.catch(() => undefined);
+	let token = isFresh(session.token) ? session.token : undefined;
+	if (!token) {
+		const stored = storedSessionToken(credentials, identity);
+		if (isFresh(stored) && stored.accessToken !== session.token?.accessToken) {
+			token = session.token = stored;
+		}
+	}
+	if (!token) {
+		renewalClaims.add(credentials);
+		throw new TokenRenewalNeeded();
+	}
+	sentTokens.set(credentials, token.accessToken);
+	return token.accessToken;
+}
+
+/**
+ * What a token-managing credential's preAuthentication returns. n8n calls it while its copy
+ * of the token is empty, and after a request with the token failed; and it writes the
+ * credential to its database each time the answer holds a session token. So:
+ * - one fetch serves every caller (fetchToken runs only when this process has no fresh token
+ *   other than the one the caller just had refused);
+ * - the answer holds the token only for the caller that fetched it, or one whose request
+ *   failed or was held back (n8n's HTTP Request node resends only then). Any other caller
+ *   gets nothing, n8n writes nothing, and authenticate sends the process's token.
  *
  * @param identity the credential values that decide which token it gets
  */
@@ -296,7 +376,17 @@ export async function sessionToken(
 	identity: unknown[],
 	fetchToken: () => Promise<IssuedToken>,
 ): Promise<ICredentialDataDecryptedObject> {
-	const held = boundSessionToken(credentials, identity) ?? '';
-	const token = await sharedAccessToken(tokenCacheKey(identity), held, fetchToken);
-	return { [SESSION_TOKEN]: `${fingerprintOf(identity)}:${token}` };
+	const session = sessionOf(identity);
+	const claimed = renewalClaims.delete(credentials);
+	// What this caller's request carried: none when n8n calls before sending, with its copy empty.
+	const held = sentTokens.get(credentials) ?? storedSessionToken(credentials, identity)?.accessToken;
+	const hadToken = claimed || held !== undefined;
+	if (session.pending) {
+		const token = await session.pending;
+		return hadToken ? storedForm(identity, token) : {};
+	}
+	if (isFresh(session.token) && session.token.accessToken !== held) {
+		return hadToken ? storedForm(identity, session.token) : {};
+	}
+	return storedForm(identity, await startFetch(session, fetchToken));
 }

@@ -66,6 +66,8 @@ export interface Execution {
 
 export interface RealN8n {
 	mocks: RunningMocks;
+	/** The n8n user folder; its database is `.n8n/database.sqlite`. */
+	userFolder: string;
 	/** The credentials imported, as written before n8n encrypted them. */
 	credentials: CredentialExport[];
 	execute(workflowId: string): Promise<Execution>;
@@ -134,6 +136,7 @@ export async function startRealN8n(options: { env?: Record<string, string> } = {
 
 	return {
 		mocks,
+		userFolder,
 		credentials,
 		problems,
 		importWorkflows,

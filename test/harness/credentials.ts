@@ -42,6 +42,9 @@ const mockNode: INode = {
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly stored = new Map<string, StoredCredential>();
 
+	/** How many times each credential was written back, as n8n writes it to its database after preAuthentication. */
+	private readonly writes = new Map<string, number>();
+
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
 		private readonly nodeTypes: INodeTypes,
@@ -55,6 +58,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const name = `${type} #${id}`;
 		this.stored.set(id, { id, name, type, data: structuredClone(data) });
 		return { id, name };
+	}
+
+	/** How many times n8n would have written the credential to its database so far. */
+	writeCount(details: INodeCredentialsDetails): number {
+		return this.writes.get(this.entry(details).id) ?? 0;
 	}
 
 	/** The data as n8n would have it in its database now. */
@@ -154,6 +162,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (!nodeCredentials) return undefined;
 		const entry = this.entry(nodeCredentials);
 		entry.data = { ...entry.data, ...(structuredClone(output) as ICredentialDataDecryptedObject) };
+		this.writes.set(entry.id, (this.writes.get(entry.id) ?? 0) + 1);
 		return Object.assign(credentials, output as ICredentialDataDecryptedObject);
 	}
 

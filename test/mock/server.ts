@@ -84,6 +84,14 @@ export class MockServer {
 
 	readonly requests: RecordedRequest[] = [];
 
+	/** The most requests this server was answering at once since the last clearRequests. */
+	peakInFlight = 0;
+
+	private inFlight = 0;
+
+	/** How long each answer is held back, as a busy server would (0: answered at once). */
+	answerDelayMs = 0;
+
 	private readonly options: MockServerOptions;
 
 	private readonly server: Server;
@@ -123,6 +131,7 @@ export class MockServer {
 
 	clearRequests(): void {
 		this.requests.length = 0;
+		this.peakInFlight = 0;
 	}
 
 	/** The next request gets this error instead of its normal answer (server faults the API documents). */
@@ -160,6 +169,10 @@ export class MockServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		res.on('close', () => this.inFlight--);
+		if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks).toString('utf8');

@@ -1,0 +1,89 @@
+import type { IExecuteData, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+
+/**
+ * How many requests one node sends at a time unless its Options say otherwise. n8n's routing
+ * engine starts every item's request at once: at 10,000 items that overflows a server's listen
+ * backlog (connections reset or time out) and holds every request in memory.
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
+
+export const MAX_CONCURRENT_REQUESTS = 'maxConcurrentRequests';
+
+/**
+ * The node's Options collection. n8n puts its own options (Batching, Proxy, Timeout...) in
+ * front of these; Batching decides when items start, this option how many run at once.
+ */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Concurrent Requests',
+			name: MAX_CONCURRENT_REQUESTS,
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_CONCURRENT_REQUESTS,
+			description:
+				'How many requests this node has under way at once. The first goes alone, so that a token the credential renews serves all the others.',
+		},
+	],
+};
+
+/**
+ * Admits a node's requests a few at a time. The first request runs alone: it is the one for
+ * which the credential fetches or renews its token, and the others wait for that token rather
+ * than each being refused with the old one.
+ */
+class RequestGate {
+	private running = 0;
+
+	private firstDone = false;
+
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly limit: number) {}
+
+	async run<T>(send: () => Promise<T>): Promise<T> {
+		if (!this.mayStart()) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		else this.running++;
+		try {
+			return await send();
+		} finally {
+			this.firstDone = true;
+			this.running--;
+			this.admitWaiting();
+		}
+	}
+
+	private mayStart(): boolean {
+		return this.waiting.length === 0 && this.running < (this.firstDone ? this.limit : 1);
+	}
+
+	private admitWaiting(): void {
+		while (this.waiting.length > 0 && this.running < this.limit) {
+			this.running++;
+			this.waiting.shift()!();
+		}
+	}
+}
+
+/** One gate per run of a node: n8n gives all items of a node run the same execute data. */
+const gates = new WeakMap<IExecuteData, RequestGate>();
+
+/** Runs an item's request through its node's gate (Options > Max Concurrent Requests). */
+export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
+	const run = context.getExecuteData();
+	// Without a node run to hold the gate (not seen in n8n), the request goes as n8n sends it.
+	if (typeof run !== 'object' || run === null) return await send();
+	let gate = gates.get(run);
+	if (!gate) {
+		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;
+		const limit = Number(options[MAX_CONCURRENT_REQUESTS]);
+		gate = new RequestGate(Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_MAX_CONCURRENT_REQUESTS);
+		gates.set(run, gate);
+	}
+	return await gate.run(send);
+}

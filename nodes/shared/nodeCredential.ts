@@ -1,0 +1,39 @@
+import type { IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { descriptionOf } from './parameters';
+
+/**
+ * The credential type n8n's routing engine uses for this node, picked as it picks it: the
+ * node's only credential, or the one whose displayOptions name the Authentication value.
+ */
+function credentialTypeInUse(context: IExecuteSingleFunctions): string | undefined {
+	const credentials = descriptionOf(context)?.credentials ?? [];
+	if (credentials.length <= 1) return credentials[0]?.name;
+	const authentication = context.getNodeParameter('authentication', null);
+	return credentials.find((credential) => credential.displayOptions?.show?.authentication?.includes(authentication as string))?.name;
+}
+
+/** Base URLs by node run: n8n gives all items of a node run the same execute data. */
+const baseUrls = new WeakMap<IExecuteData, Promise<string | undefined>>();
+
+/**
+ * The base URL of the node's credential, trimmed and without trailing slashes; undefined when
+ * the node runs without one. Read once per node run, as n8n's routing engine reads the
+ * credential once for all items: an expression in requestDefaults would cost n8n two
+ * evaluations per item.
+ */
+export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
+	const run = context.getExecuteData();
+	const remembered = typeof run === 'object' && run !== null ? baseUrls.get(run) : undefined;
+	if (remembered) return await remembered;
+	const baseUrl = (async () => {
+		const type = credentialTypeInUse(context);
+		if (!type || !context.getNode().credentials?.[type]) return undefined;
+		const credentials = await context.getCredentials(type);
+		return String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+	})();
+	if (typeof run === 'object' && run !== null) baseUrls.set(run, baseUrl);
+	return await baseUrl;
+}

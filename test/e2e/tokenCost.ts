@@ -1,0 +1,279 @@
+/**
+ * What token-managing credentials cost a real n8n per execution: token requests, credential
+ * writes to n8n's database, and 401s, from this package's nodes and from n8n's HTTP Request
+ * node. Each caller gets a credential and a mock server of its own, so that the counts cannot
+ * mix; all callers are nodes of one workflow, so one `n8n execute` measures them all. Used by
+ * test/e2e/token-cost.test.ts and `npm run bench`.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import type { CredentialExport } from '../../scripts/mocks.ts';
+import { N8N_HOME } from '../../scripts/n8n.ts';
+import { C2M_CLIENT, C2mMock } from '../mock/c2m.ts';
+import { ConfluentMock } from '../mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../mock/runai.ts';
+import type { MockServer } from '../mock/server.ts';
+import type { RealN8n } from './n8n-cli.ts';
+import { chainWorkflow, items, type NodeSpec } from './workflows.ts';
+
+export interface Cost {
+	tokenRequests: number;
+	writes: number;
+	refused: number;
+}
+
+export interface CallerCost {
+	caller: string;
+	credentialType: string;
+	firstUse: Cost;
+	/** The next execution, after the server dropped every token it had issued. */
+	afterServerDroppedToken: Cost;
+}
+
+interface Caller {
+	caller: string;
+	credentialType: string;
+	/** Starts the caller's own mock servers, and says how to use them. */
+	start(): Promise<{
+		servers: MockServer[];
+		data: Record<string, unknown>;
+		/** The server and path of the token requests, and the server of the API calls. */
+		tokens: [MockServer, string];
+		api: MockServer;
+		node: (credentials: NodeSpec['credentials']) => Omit<NodeSpec, 'name'>;
+		dropTokens: () => void;
+	}>;
+}
+
+const httpRequest = (credentialType: string, parameters: Record<string, unknown>) => (credentials: NodeSpec['credentials']) => ({
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4.2,
+	parameters: { authentication: 'predefinedCredentialType', nodeCredentialType: credentialType, options: {}, ...parameters },
+	credentials,
+});
+
+async function knetik() {
+	const mock = new KnetikMock();
+	await mock.server.start();
+	return { mock, servers: [mock.server], tokens: [mock.server, '/oauth/token'] as [MockServer, string], api: mock.server, dropTokens: () => mock.expireBearerTokens() };
+}
+
+async function c2m() {
+	const mock = new C2mMock();
+	await mock.server.start();
+	return { mock, servers: [mock.server], tokens: [mock.server, '/auth/tokens/short'] as [MockServer, string], api: mock.server, dropTokens: () => mock.expireShortTermTokens() };
+}
+
+const knetikClientCredentials = (url: string) => ({ baseUrl: url, clientId: KNETIK_ADMIN_CLIENT.id, clientSecret: KNETIK_ADMIN_CLIENT.secret });
+const knetikPassword = (url: string) => ({ baseUrl: url, username: KNETIK_ADMIN_USER.username, password: KNETIK_ADMIN_USER.password, clientId: KNETIK_PUBLIC_CLIENT });
+const knetikGetAll = (authentication: string) => (credentials: NodeSpec['credentials']) => ({
+	type: 'knetikCloud',
+	parameters: { authentication, resource: 'token', operation: 'getAll', limit: 1 },
+	credentials,
+});
+const issueLongTerm = (credentials: NodeSpec['credentials']) => ({
+	type: 'c2m',
+	parameters: { resource: 'token', operation: 'issueLongTerm', authentication: 'shortTermToken', clientId: C2M_CLIENT.id },
+	credentials,
+});
+
+const CALLERS: Caller[] = [
+	{
+		caller: 'Knetik Cloud node',
+		credentialType: 'knetikCloudOAuth2Api',
+		start: async () => {
+			const k = await knetik();
+			return { ...k, data: knetikClientCredentials(k.mock.server.url), node: knetikGetAll('clientCredentials') };
+		},
+	},
+	{
+		caller: 'Knetik Cloud node',
+		credentialType: 'knetikCloudPasswordOAuth2Api',
+		start: async () => {
+			const k = await knetik();
+			return { ...k, data: knetikPassword(k.mock.server.url), node: knetikGetAll('password') };
+		},
+	},
+	{
+		caller: 'C2M node',
+		credentialType: 'c2mShortTermTokenApi',
+		start: async () => {
+			const c = await c2m();
+			return { ...c, data: { baseUrl: c.mock.server.url, longTermToken: c.mock.longTermToken() }, node: issueLongTerm };
+		},
+	},
+	{
+		caller: 'HTTP Request node',
+		credentialType: 'knetikCloudOAuth2Api',
+		start: async () => {
+			const k = await knetik();
+			return {
+				...k,
+				data: knetikClientCredentials(k.mock.server.url),
+				node: httpRequest('knetikCloudOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
+			};
+		},
+	},
+	{
+		caller: 'HTTP Request node',
+		credentialType: 'knetikCloudPasswordOAuth2Api',
+		start: async () => {
+			const k = await knetik();
+			return {
+				...k,
+				data: knetikPassword(k.mock.server.url),
+				node: httpRequest('knetikCloudPasswordOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
+			};
+		},
+	},
+	{
+		caller: 'HTTP Request node',
+		credentialType: 'c2mShortTermTokenApi',
+		start: async () => {
+			const c = await c2m();
+			return {
+				...c,
+				data: { baseUrl: c.mock.server.url, longTermToken: c.mock.longTermToken() },
+				node: httpRequest('c2mShortTermTokenApi', {
+					method: 'POST',
+					url: `${c.mock.server.url}/auth/tokens/long`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: JSON.stringify({ grant_type: 'client_credentials', client_id: C2M_CLIENT.id }),
+				}),
+			};
+		},
+	},
+	{
+		caller: 'HTTP Request node',
+		credentialType: 'confluentCloudIdentityPoolOAuth2Api',
+		start: async () => {
+			const idp = new IdentityProviderMock();
+			const confluent = new ConfluentMock();
+			confluent.trustsSubjectToken = (token) => idp.issuedToken(token);
+			await Promise.all([idp.server.start(), confluent.server.start()]);
+			return {
+				servers: [idp.server, confluent.server],
+				tokens: [confluent.server, '/sts/v1/oauth2/token'] as [MockServer, string],
+				api: confluent.server,
+				dropTokens: () => confluent.expireStsTokens(),
+				data: {
+					idpTokenUrl: `${idp.server.url}/oauth2/token`,
+					clientId: IDP_CLIENT.id,
+					clientSecret: IDP_CLIENT.secret,
+					identityPoolId: [...confluent.identityPools][0],
+					baseUrl: confluent.server.url,
+				},
+				node: httpRequest('confluentCloudIdentityPoolOAuth2Api', { url: `${confluent.server.url}/org/v2/environments?page_size=1` }),
+			};
+		},
+	},
+	{
+		// Last: the clusters come back as an array, which the HTTP Request node splits into items.
+		caller: 'HTTP Request node',
+		credentialType: 'runAiApi',
+		start: async () => {
+			const mock = new RunAiMock();
+			await mock.server.start();
+			return {
+				servers: [mock.server],
+				tokens: [mock.server, '/api/v1/token'] as [MockServer, string],
+				api: mock.server,
+				dropTokens: () => mock.expireAccessTokens(),
+				data: { baseUrl: mock.server.url, authentication: 'clientCredentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
+				node: httpRequest('runAiApi', { url: `${mock.server.url}/api/v1/clusters` }),
+			};
+		},
+	},
+];
+
+interface Database {
+	exec(sql: string, callback: (error: Error | null) => void): void;
+	get(sql: string, params: unknown[], callback: (error: Error | null, row: { writes: number }) => void): void;
+	close(callback: () => void): void;
+}
+
+/** n8n's SQLite database, with a trigger that counts every update of a credential. */
+async function countingDatabase(userFolder: string): Promise<Database> {
+	const sqlite3 = createRequire(join(N8N_HOME, 'node_modules', 'n8n', 'package.json'))('sqlite3') as {
+		Database: new (file: string) => Database;
+	};
+	const db = new sqlite3.Database(join(userFolder, '.n8n', 'database.sqlite'));
+	await new Promise<void>((resolve, reject) =>
+		db.exec(
+			`CREATE TABLE IF NOT EXISTS credential_writes (id TEXT);
+			 CREATE TRIGGER IF NOT EXISTS count_credential_writes AFTER UPDATE ON credentials_entity
+			 BEGIN INSERT INTO credential_writes VALUES (NEW.id); END;`,
+			(error) => (error ? reject(error) : resolve()),
+		),
+	);
+	return db;
+}
+
+async function writesOf(db: Database, credentialId: string): Promise<number> {
+	return await new Promise((resolve, reject) =>
+		db.get('SELECT COUNT(*) AS writes FROM credential_writes WHERE id = ?', [credentialId], (error, row) =>
+			error ? reject(error) : resolve(row.writes),
+		),
+	);
+}
+
+/**
+ * Runs one workflow with `itemCount` items through every caller twice, on first use and after
+ * every server dropped its tokens, each execution a new n8n process as `n8n execute` makes.
+ */
+export async function measureTokenCosts(n8n: RealN8n, itemCount: number): Promise<CallerCost[]> {
+	const started = await Promise.all(CALLERS.map(async (caller) => ({ caller, ...(await caller.start()) })));
+	const db = await countingDatabase(n8n.userFolder);
+	try {
+		const tag = String(itemCount).padStart(6, '0');
+		const credentials: CredentialExport[] = started.map((entry, index) => ({
+			id: `tlCost${tag}c${String(index).padStart(3, '0')}`,
+			name: `Token cost ${tag} ${index}`,
+			type: entry.caller.credentialType,
+			data: entry.data,
+		}));
+		await n8n.importCredentials(credentials);
+		const workflowId = `tlCostWf${tag}00`;
+		const entries = Array.from({ length: itemCount }, (_, index) => ({ index: String(index) }));
+		await n8n.importWorkflows([
+			chainWorkflow(workflowId, `Token cost, ${itemCount} items`, [
+				...items(entries),
+				...started.map((entry, index) => ({
+					name: `${entry.caller.caller} ${index}`,
+					...entry.node({ [credentials[index].type]: { id: credentials[index].id, name: credentials[index].name } }),
+				})),
+			]),
+		]);
+
+		const execute = async (): Promise<Cost[]> => {
+			for (const { servers } of started) for (const server of servers) server.clearRequests();
+			const before = await Promise.all(credentials.map(async (credential) => await writesOf(db, credential.id)));
+			const execution = await n8n.execute(workflowId);
+			const failure = execution.run.data.resultData.error?.message;
+			if (failure) throw new Error(`The token-cost workflow failed: ${failure}`);
+			return await Promise.all(
+				started.map(async ({ tokens: [tokenServer, tokenPath], api }, index) => ({
+					tokenRequests: tokenServer.requestsTo(tokenPath).length,
+					writes: (await writesOf(db, credentials[index].id)) - before[index],
+					refused: api.requests.filter((request) => request.response?.status === 401).length,
+				})),
+			);
+		};
+		const firstUse = await execute();
+		for (const { dropTokens } of started) dropTokens();
+		const afterDrop = await execute();
+		return started.map(({ caller }, index) => ({
+			caller: caller.caller,
+			credentialType: caller.credentialType,
+			firstUse: firstUse[index],
+			afterServerDroppedToken: afterDrop[index],
+		}));
+	} finally {
+		await new Promise<void>((resolve) => db.close(resolve));
+		await Promise.all(started.flatMap(({ servers }) => servers.map(async (server) => await server.stop())));
+	}
+}
