@@ -8,19 +8,16 @@ import type { RecordedRequest } from '../mock/server.ts';
 import { RUNAI_AUTH_CODE, RUNAI_CLIENT, RUNAI_REDIRECT_URI } from '../mock/runai.ts';
 import { SHARE_TOKEN } from '../mock/confluent.ts';
 import { OPENAI_API_KEY, OpenAiMock, textOf, type AgentScript } from '../mock/openai.ts';
-import { N8N_VERSION } from '../../scripts/n8n.ts';
 import type { Mocks } from '../../scripts/mocks.ts';
 import { jsonOf, runsOf, startRealN8n, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
-import { agentWorkflow, type NodeSpec } from './workflows.ts';
+import { AGENT_TYPE_VERSION, agentWorkflow, type NodeSpec } from './workflows.ts';
 
 /** n8n 1.x before 1.85 offers community nodes as tools only with this; later versions ignore it. */
 const ALLOW_COMMUNITY_TOOLS = { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' };
 
-// The AI Agent version n8n's editor adds: 3.1 in 2.x, 3 in the last 1.x (1.123). The chat
-// model's 1.2 calls the chat completions API, as OpenAI-compatible hosts expect, on both (1.3
-// defaults to OpenAI's Responses API).
-const AGENT_TYPE_VERSION = Number(N8N_VERSION.split('.')[0]) >= 2 ? 3.1 : 3;
+// The chat model's 1.2 calls the chat completions API, as OpenAI-compatible hosts expect, on
+// both n8n lines (1.3 defaults to OpenAI's Responses API).
 const CHAT_MODEL_TYPE_VERSION = 1.2;
 
 const OPENAI_CREDENTIAL = { id: 'tlOpenAiMock0001', name: 'OpenAI (mock)' };

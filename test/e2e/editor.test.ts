@@ -17,6 +17,7 @@ import { ensureChromium } from '../../scripts/chromium.ts';
 import { ROOT } from '../../scripts/n8n.ts';
 import { freePort, OWNER, PACKAGE_NAME, startSandbox, type Sandbox } from '../../scripts/sandbox.ts';
 import { INSTALL_TIMEOUT } from './timeouts.ts';
+import { AGENT_TYPE_VERSION } from './workflows.ts';
 
 const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR && join(ROOT, process.env.SCREENSHOTS_DIR);
 const EDITOR_TIMEOUT = 5 * 60_000;
@@ -36,6 +37,14 @@ interface NodeInEditor {
 	panelScreenshot: string;
 	/** The sandbox credential a person picks for this node as an AI Agent's tool. */
 	toolCredential: { type: string; id: string; name: string };
+	/**
+	 * The sandbox credential a person picks in the panel of the node just added, where the project
+	 * holds several kinds of credential the node takes and the kind decides the fields shown. n8n
+	 * 1.x's panel, opened on a node without one, selects the most recently updated credential of
+	 * any kind the node's Authentication picks between (the kind the node lists last, when they
+	 * were saved at the same moment) and sets Authentication to that kind.
+	 */
+	panelCredential?: { id: string; name: string };
 }
 
 const NODES: NodeInEditor[] = [
@@ -114,6 +123,8 @@ const NODES: NodeInEditor[] = [
 		],
 		panelScreenshot: 'panel-c2m.png',
 		toolCredential: { type: 'c2mClientKeyApi', id: 'tlC2mClientKey01', name: 'C2M Client Key API (sandbox)' },
+		// The operations' fields above are those of the default Authentication, Client Key.
+		panelCredential: { id: 'tlC2mClientKey01', name: 'C2M Client Key API (sandbox)' },
 	},
 ];
 
@@ -203,16 +214,47 @@ function escape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The fields the node panel shows, by label, besides the credential, Resource and Operation (and a tool's description). */
+interface ShownElement {
+	innerText: string;
+	querySelectorAll(selector: string): Iterable<ShownElement>;
+}
+
+/**
+ * The fields the node panel shows, by label, besides Resource and Operation (and a tool's
+ * description). n8n's credential selector is left out by its test id, whatever its label (2.x
+ * *Credential*, 1.x *Credential to connect with*): n8n renders it inside the item of the field
+ * that follows it.
+ */
 async function shownFields(): Promise<string[]> {
 	const items = page.getByTestId('node-parameters').getByTestId('parameter-item');
 	const labels: string[] = [];
 	for (let index = 0; index < (await items.count()); index++) {
 		const item = items.nth(index);
 		if (!(await item.isVisible())) continue;
-		labels.push((await item.innerText()).split('\n')[0].replace(/\s*\*$/, '').trim());
+		const text = await item.evaluate((element) => {
+			const shown = element as unknown as ShownElement;
+			let own = shown.innerText;
+			for (const credential of shown.querySelectorAll('[data-test-id="credentials-label"]')) own = own.replace(credential.innerText, '');
+			return own;
+		});
+		const label = text.split('\n').find((line) => line.trim() !== '') ?? '';
+		labels.push(label.replace(/\s*\*$/, '').trim());
 	}
-	return labels.filter((label) => !/^(Credential( for .*)?|Resource|Operation|Tool Description|)$/.test(label));
+	return labels.filter((label) => !/^(Resource|Operation|Tool Description|)$/.test(label));
+}
+
+/** Picks a credential in the node panel's credential selector, as a person does. */
+async function pickCredential({ id, name }: { id: string; name: string }): Promise<void> {
+	const selector = page.getByTestId('ndv').getByTestId('node-credentials-select').filter({ visible: true }).first();
+	await selector.click();
+	await page.getByTestId(`node-credentials-select-item-${id}`).filter({ visible: true }).first().click();
+	await page.waitForTimeout(300);
+	const shown = await selector.evaluate((element) => {
+		const select = element as unknown as { innerText: string; querySelector(selector: string): { value: string } | null };
+		// 2.x shows the choice as text, 1.x as the value of the select's input.
+		return `${select.innerText}\n${select.querySelector('input')?.value ?? ''}`;
+	});
+	expect(shown).toContain(name);
 }
 
 /** Every operation of a node, resource by resource, checking the fields each shows. */
@@ -269,6 +311,7 @@ describe.each(NODES)('$name', (node) => {
 			// An action of the node, as a person would pick one (the panel lists trigger suggestions first).
 			await panelItems().last().click();
 			await expectVisible('ndv');
+			if (node.panelCredential) await pickCredential(node.panelCredential);
 			await switchThroughOperations(node);
 
 			// Custom API Call points to the HTTP Request node, and keeps a readable node name.
@@ -342,7 +385,7 @@ test(
 		const workflow = {
 			name: 'Agent with the package’s tools',
 			nodes: [
-				{ id: 'agent', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, position: [0, 0], parameters: {} },
+				{ id: 'agent', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: AGENT_TYPE_VERSION, position: [0, 0], parameters: {} },
 				...NODES.map((node, index) => ({
 					id: `tool-${node.type}`,
 					name: `${node.name} tool`,
@@ -357,6 +400,8 @@ test(
 				NODES.map((node) => [`${node.name} tool`, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }]),
 			),
 			settings: {},
+			// n8n 1.x stores a new workflow only with this (its column has no default); 2.x ignores it.
+			active: false,
 		};
 		// Saved through the editor's own REST call, with the browser's session.
 		const { data } = await page.evaluate(async (body) => {

@@ -2,6 +2,11 @@
  * Workflows that only the end-to-end tests need (failures, several items), written as a chain
  * of nodes after a Manual Trigger. Users' workflows are in examples/.
  */
+import { N8N_VERSION } from '../../scripts/n8n.ts';
+
+/** The AI Agent version n8n's editor adds: 3.1 in 2.x, 3 in the last 1.x (1.123), which has no 3.1. */
+export const AGENT_TYPE_VERSION = Number(N8N_VERSION.split('.')[0]) >= 2 ? 3.1 : 3;
+
 export interface NodeSpec {
 	name: string;
 	/** A node of this package by its name (`confluentCloud`), or any full n8n type. */
