@@ -127,7 +127,9 @@ export function mockCredentials({ mocks, urls }: Pick<RunningMocks, 'mocks' | 'u
 			data: { longTermToken: mocks.c2m.longTermToken(), scopes: '', baseUrl: urls.c2m },
 		},
 		// Last: n8n's editor preselects the newest credential a node accepts, and a new C2M node
-		// starts on Issue Long-Term Token, which takes the client key.
+		// starts on Issue Long-Term Token, which takes the client key. n8n 1.x breaks a tie in
+		// update time (one import) by the node's credential order instead, so there the editor
+		// test picks this credential as a user would.
 		{
 			id: 'tlC2mClientKey01',
 			name: 'C2M Client Key API (sandbox)',
