@@ -148,6 +148,25 @@ describe('sessionToken', () => {
 		// A token stored before tokens were bound (no fingerprint) is not sent anywhere.
 		expect(boundSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
 	});
+
+	test('a newer token that another n8n instance renewed and stored is sent, not the one this process holds', async () => {
+		// Queue mode: every worker is its own process, with its own copy of this module; they share
+		// only the credential in n8n's database, which each request reads anew.
+		let otherWorker!: typeof import('../nodes/shared/tokens');
+		await jest.isolateModulesAsync(async () => {
+			otherWorker = await import('../nodes/shared/tokens');
+		});
+		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 3600_000 }));
+		// The provider dropped A; the other worker met the 401 first, renewed and stored B.
+		const renewed = String(
+			(await otherWorker.sessionToken({ sessionToken: '' }, identity, fetchToken({ accessToken: 'B', expiresAt: Date.now() + 7200_000 })))
+				.sessionToken,
+		);
+		expect(await accessTokenToSend({ sessionToken: renewed }, identity)).toBe('B');
+		// A copy of the credential read before that (A, renewed sooner) does not win over B.
+		const older = renewed.replace(/@\d+:B$/, `@${Date.now() + 60_000}:A`);
+		expect(await accessTokenToSend({ sessionToken: older }, identity)).toBe('B');
+	});
 });
 
 describe('undocumentedAnswer', () => {

@@ -215,6 +215,11 @@ function renewAfterOf({ accessToken, expiresAt }: IssuedToken): SessionToken {
 	return { accessToken, renewAfter: expiresAt - margin };
 }
 
+/** Whether a token lives on after another: a token renewed later expires later. Known only when both expiries are. */
+function expiresLater(token: SessionToken, than: SessionToken): boolean {
+	return token.renewAfter !== undefined && than.renewAfter !== undefined && token.renewAfter > than.renewAfter;
+}
+
 function isFresh(token: SessionToken | undefined): token is SessionToken {
 	return token !== undefined && (token.renewAfter === undefined || token.renewAfter > Date.now());
 }
@@ -345,11 +350,10 @@ export async function accessTokenToSend(
 	const session = sessionOf(identity);
 	if (session.pending) await session.pending.catch(() => undefined);
 	let token = isFresh(session.token) ? session.token : undefined;
-	if (!token) {
-		const stored = storedSessionToken(credentials, identity);
-		if (isFresh(stored) && stored.accessToken !== session.token?.accessToken) {
-			token = session.token = stored;
-		}
+	const stored = storedSessionToken(credentials, identity);
+	if (isFresh(stored) && stored.accessToken !== session.token?.accessToken && (!token || expiresLater(stored, token))) {
+		// Renewed by another n8n process (a queue-mode worker) and read from the database.
+		token = session.token = stored;
 	}
 	if (!token) {
 		renewalClaims.add(credentials);
