@@ -1,5 +1,7 @@
 import type { IExecuteData, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
+import { oncePerNodeRun } from './nodeRun';
+
 /**
  * How many requests one node sends at a time unless its Options say otherwise. n8n's routing
  * engine starts every item's request at once: at 10,000 items that overflows a server's listen
@@ -70,20 +72,14 @@ class RequestGate {
 	}
 }
 
-/** One gate per run of a node: n8n gives all items of a node run the same execute data. */
 const gates = new WeakMap<IExecuteData, RequestGate>();
 
-/** Runs an item's request through its node's gate (Options > Max Concurrent Requests). */
+/** Runs an item's request through its node run's gate (Options > Max Concurrent Requests). */
 export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
-	const run = context.getExecuteData();
-	// Without a node run to hold the gate (not seen in n8n), the request goes as n8n sends it.
-	if (typeof run !== 'object' || run === null) return await send();
-	let gate = gates.get(run);
-	if (!gate) {
+	const gate = oncePerNodeRun(gates, context, () => {
 		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;
 		const limit = Number(options[MAX_CONCURRENT_REQUESTS]);
-		gate = new RequestGate(Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_MAX_CONCURRENT_REQUESTS);
-		gates.set(run, gate);
-	}
+		return new RequestGate(Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_MAX_CONCURRENT_REQUESTS);
+	});
 	return await gate.run(send);
 }

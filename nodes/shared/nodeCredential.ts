@@ -1,5 +1,6 @@
 import type { IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf } from './parameters';
 
 /**
@@ -13,7 +14,6 @@ function credentialTypeInUse(context: IExecuteSingleFunctions): string | undefin
 	return credentials.find((credential) => credential.displayOptions?.show?.authentication?.includes(authentication as string))?.name;
 }
 
-/** Base URLs by node run: n8n gives all items of a node run the same execute data. */
 const baseUrls = new WeakMap<IExecuteData, Promise<string | undefined>>();
 
 /**
@@ -23,17 +23,12 @@ const baseUrls = new WeakMap<IExecuteData, Promise<string | undefined>>();
  * evaluations per item.
  */
 export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
-	const run = context.getExecuteData();
-	const remembered = typeof run === 'object' && run !== null ? baseUrls.get(run) : undefined;
-	if (remembered) return await remembered;
-	const baseUrl = (async () => {
+	return await oncePerNodeRun(baseUrls, context, async () => {
 		const type = credentialTypeInUse(context);
 		if (!type || !context.getNode().credentials?.[type]) return undefined;
 		const credentials = await context.getCredentials(type);
 		return String(credentials.baseUrl ?? '')
 			.trim()
 			.replace(/\/+$/, '');
-	})();
-	if (typeof run === 'object' && run !== null) baseUrls.set(run, baseUrl);
-	return await baseUrl;
+	});
 }
