@@ -501,9 +501,12 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 		const url = `http://127.0.0.1:${port}`;
 		const cookie = await signIn(url);
 		// Published as the editor's Publish button does; main then registers their production webhooks.
-		for (const workflow of workflows.map((json) => JSON.parse(json) as { id: string; active?: boolean })) {
-			if (workflow.active) await publish(url, cookie, workflow.id);
-		}
+		const published = workflows.map((json) => JSON.parse(json) as PublishedWorkflow).filter((workflow) => workflow.active);
+		for (const workflow of published) await publish(url, cookie, workflow.id);
+		// n8n 2.x publishes through an outbox: the publish call answers before main has registered
+		// the webhooks, and a call in between gets a 404.
+		const webhooks = published.flatMap((workflow) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.webhook'));
+		await waitFor('production webhooks registered', async () => (await Promise.all(webhooks.map((node) => isRegistered(url, node.parameters)))).every(Boolean), 60_000);
 		say(`n8n is up: main ${url}; logs in ${base}`);
 		return { url, main, workers, mocks, credentials, proxied, cookie, stop };
 	} catch (error) {
@@ -526,6 +529,21 @@ async function signIn(url: string): Promise<string> {
 	const cookie = login.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
 	if (!cookie) throw new Error('Sign-in set no n8n-auth cookie');
 	return cookie.split(';')[0];
+}
+
+interface PublishedWorkflow {
+	id: string;
+	active?: boolean;
+	nodes: Array<{ type: string; parameters: { path: string; httpMethod?: string } }>;
+}
+
+/**
+ * Whether main has registered the production webhook: a CORS preflight to it lists the methods
+ * registered for the path, without running the workflow.
+ */
+async function isRegistered(url: string, { path, httpMethod = 'GET' }: { path: string; httpMethod?: string }): Promise<boolean> {
+	const answer = await fetch(`${url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1' } }).catch(() => undefined);
+	return answer?.headers.get('access-control-allow-methods')?.split(', ').includes(httpMethod) === true;
 }
 
 async function publish(url: string, cookie: string, workflowId: string): Promise<void> {

@@ -169,12 +169,17 @@ describe('token-managing credentials across two workers', () => {
 	test('a token fetched on one worker is reused by the other; after it dies, renewal on one worker does not break the execution running on the other', async () => {
 		// The long execution takes one worker and holds it for 15 s in its Wait node.
 		const long = trigger('queue-long');
+		let longFailed: Error | undefined;
 		const longResult = long.then(
 			(items) => ({ items, finishedAt: Date.now() }),
-			(error: Error) => ({ error }),
+			(error: Error) => ({ error: (longFailed = error) }),
 		);
 		const runAiBefore = (request: ProxiedRequest) => request.url.pathname === '/api/v1/clusters';
-		await waitUntil('the long execution to call every API once', () => cluster.proxied.some(runAiBefore));
+		await waitUntil('the long execution to call every API once', () => {
+			// A failed start (a 404 from the webhook) is reported as itself, not as a timeout.
+			if (longFailed) throw longFailed;
+			return cluster.proxied.some(runAiBefore);
+		});
 		const holder = cluster.proxied.find(runAiBefore)?.via as string;
 		const other = cluster.workers.map((worker) => worker.name).find((name) => name !== holder) as string;
 
