@@ -185,22 +185,29 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 		});
 	});
 
-	test('reads the credential in routing only where every tested n8n line evaluates $credentials', () => {
-		// n8n 1.x's routing engine evaluates the routing of an option or of a collection's field
-		// without $credentials (2.x passes it down), so `={{ $credentials.x }}` there sent nothing
-		// on 1.x: C2M Issue Long-Term with the client key lost client_id and client_secret.
-		// Such values are sent by code (fields.ts bodyFromCredential).
-		const nested = (property: INodeProperties): unknown[] =>
-			((property.options ?? []) as Array<INodePropertyOptions | INodeProperties>).flatMap((option) => [
-				option.routing ?? [],
-				'values' in option ? (option.values as INodeProperties[]).flatMap((value) => [value.routing ?? [], ...nested(value)]) : [],
-				'options' in option ? nested(option as INodeProperties) : [],
-			]);
-		const readsCredentials = node.description.properties
-			.flatMap(nested)
-			.map((routing) => JSON.stringify(routing) ?? '')
-			.filter((routing) => routing.includes('$credentials'));
-		expect(readsCredentials).toEqual([]);
+	test('makes n8n evaluate no expression of its own per item: routing and request defaults are plain values and code', () => {
+		// n8n evaluates every expression in a node's routing once per item (the URL, a value to
+		// send, an output to set), at about 1 ms each under n8n 2.x's expression engine: the
+		// Knetik Get path alone cost 2 ms per item. Code does the same in preSend, postReceive
+		// and the operation's own hook (operation.ts). It also spares n8n 1.x, which evaluates
+		// an option's routing without $credentials (C2M Issue Long-Term lost its client_id).
+		const expressions: string[] = [];
+		const collect = (value: unknown, path: string) => {
+			if (typeof value === 'string' && value.startsWith('=')) expressions.push(`${path}: ${value}`);
+			else if (value && typeof value === 'object') {
+				for (const [key, inner] of Object.entries(value)) collect(inner, `${path}.${key}`);
+			}
+		};
+		const routingOf = (property: unknown, path: string): void => {
+			if (!property || typeof property !== 'object') return;
+			for (const [key, inner] of Object.entries(property)) {
+				if (key === 'routing') collect(inner, `${path}.routing`);
+				else routingOf(inner, `${path}.${key}`);
+			}
+		};
+		routingOf(node.description.properties, 'properties');
+		collect(node.description.requestDefaults, 'requestDefaults');
+		expect(expressions).toEqual([]);
 	});
 
 	test('lists only credentials the package ships', () => {

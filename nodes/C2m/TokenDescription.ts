@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { bodyFromCredential, fieldFromHeader, pathParameter, showForOperation } from '../shared/fields';
+import { bodyFromCredential, confirmation, fieldFromHeader, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { choice, pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
 import { c2m } from './provider';
@@ -138,14 +138,13 @@ export const tokenOperations: INodeProperties = {
 			description:
 				'Revoke a long-term or short-term token by its token ID. Revoking a token that is already revoked succeeds again.',
 			routing: operationRouting(c2m, {
-				request: { method: 'POST', url: `=/auth/tokens/${pathParameter('id')}/revoke` },
+				request: { method: 'POST' },
+				path: '/auth/tokens/{id}/revoke',
 				authentication: authentication.revoke,
 				input: z.object({ id: pathSegment('Token ID') }),
 				success: { status: 204, body: 'empty' },
 				output: {
-					postReceive: [
-						{ type: 'set', properties: { value: '={{ { "revoked": true, "token_id": $parameter.id } }}' } },
-					],
+					postReceive: [confirmation((context) => ({ revoked: true, token_id: context.getNodeParameter('id') }))],
 				},
 			}),
 		},

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
+import { sendParameter } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { requiredText, wholeNumber } from '../shared/validation';
 import { confluentCloud } from './provider';
@@ -91,6 +92,9 @@ export const oauthTokenFields: INodeProperties[] = [
 		description:
 			'The Confluent Cloud API address. This operation takes no credential, so the address is set here.',
 		displayOptions: { show: showForOAuthToken },
-		routing: { request: { baseURL: '={{ String($value).replace(/\\/+$/, "") }}' } },
+		routing: sendParameter('baseUrl', (requestOptions, value) => ({
+			...requestOptions,
+			baseURL: String(value).replace(/\/+$/, ''),
+		})),
 	},
 ];

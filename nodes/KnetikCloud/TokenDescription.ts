@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { pathParameter, showForOperation } from '../shared/fields';
+import { confirmation, queryWhenSet, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pageNumberPagination, returnAllOrLimitFields } from '../shared/pagination';
 import { choice, optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
@@ -37,13 +37,11 @@ export const tokenOperations: INodeProperties = {
 					),
 				output: {
 					postReceive: [
-						{
-							type: 'set',
-							properties: {
-								value:
-									'={{ { "deleted": true, "username": $parameter.username || null, "client_id": $parameter.clientId || null } }}',
-							},
-						},
+						confirmation((context) => ({
+							deleted: true,
+							username: context.getNodeParameter('username', '') || null,
+							client_id: context.getNodeParameter('clientId', '') || null,
+						})),
 					],
 				},
 			}),
@@ -55,10 +53,8 @@ export const tokenOperations: INodeProperties = {
 			description:
 				'Get the stored token of one username and client ID pair. Needs the TOKENS_ADMIN permission.',
 			routing: operationRouting(knetikCloud, {
-				request: {
-					method: 'GET',
-					url: `=/auth/tokens/${pathParameter('username')}/${pathParameter('clientId')}`,
-				},
+				request: { method: 'GET' },
+				path: '/auth/tokens/{username}/{clientId}',
 				input: z.object({ username: pathSegment('Username'), clientId: pathSegment('Client ID') }),
 			}),
 		},
@@ -181,14 +177,11 @@ export const tokenFields: INodeProperties[] = [
 			},
 		],
 		// Knetik takes the rules as one parameter: PROPERTY:DIRECTION entries, comma-separated.
-		routing: {
-			send: {
-				type: 'query',
-				property: 'order',
-				value:
-					'={{ ($value.order ?? []).map((rule) => rule.property + ":" + rule.direction).join(",") || undefined }}',
-			},
-		},
+		routing: queryWhenSet('order', 'sort', (sort) =>
+			((sort as { order?: Array<{ property: string; direction: string }> }).order ?? [])
+				.map((rule) => `${rule.property}:${rule.direction}`)
+				.join(','),
+		),
 	},
 
 	// Delete
@@ -199,7 +192,7 @@ export const tokenFields: INodeProperties[] = [
 		default: '',
 		description: 'Delete the tokens of this user. Username, Client ID or both are required.',
 		displayOptions: showFor('delete'),
-		routing: { send: { type: 'query', property: 'username', value: '={{ $value || undefined }}' } },
+		routing: queryWhenSet('username', 'username'),
 	},
 	{
 		displayName: 'Client ID',
@@ -208,6 +201,6 @@ export const tokenFields: INodeProperties[] = [
 		default: '',
 		description: 'Delete the tokens issued to this client. Username, Client ID or both are required.',
 		displayOptions: showFor('delete'),
-		routing: { send: { type: 'query', property: 'client_id', value: '={{ $value || undefined }}' } },
+		routing: queryWhenSet('client_id', 'clientId'),
 	},
 ];

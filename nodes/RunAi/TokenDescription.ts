@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { showForOperation } from '../shared/fields';
+import { sendParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { headerValue, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
@@ -266,7 +266,10 @@ export const tokenFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Sent as the User-Agent header, which Run:ai’s token endpoint accepts',
-				routing: { request: { headers: { 'User-Agent': '={{ $value }}' } } },
+				routing: sendParameter('options.userAgent', (requestOptions, value) => ({
+					...requestOptions,
+					headers: { ...requestOptions.headers, 'User-Agent': String(value) },
+				})),
 			},
 		],
 	},

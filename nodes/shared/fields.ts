@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IDisplayOptions,
 	IHttpRequestOptions,
 	IExecuteSingleFunctions,
@@ -190,11 +191,46 @@ export function bodyFromCredential(credentialType: string, fields: Record<string
 }
 
 /**
- * A node parameter as one URL path segment, always URL-encoded so that `/`, `?`, `#` or `%`
- * in a value cannot change the path. The rules in validation.ts reject `.` and `..`.
+ * Routing that puts a node parameter into the request with code. The same as an expression in
+ * the routing (`={{ $value }}`), which n8n would evaluate for every item at about 1 ms each.
  */
-export function pathParameter(name: string): string {
-	return `{{ encodeURIComponent(String($parameter["${name}"] ?? "")) }}`;
+export function sendParameter(
+	parameter: string,
+	apply: (requestOptions: IHttpRequestOptions, value: unknown) => IHttpRequestOptions,
+): INodePropertyRouting {
+	return {
+		send: {
+			preSend: [
+				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+					return apply(requestOptions, this.getNodeParameter(parameter, ''));
+				},
+			],
+		},
+	};
+}
+
+/** Routing that sends a parameter in the query string only when it has a value. */
+export function queryWhenSet(
+	query: string,
+	parameter: string,
+	valueOf: (value: unknown) => unknown = (value) => value,
+): INodePropertyRouting {
+	return sendParameter(parameter, (requestOptions, value) => {
+		const sent = valueOf(value);
+		if (sent === '' || sent === undefined || sent === null) return requestOptions;
+		return { ...requestOptions, qs: { ...requestOptions.qs, [query]: sent } };
+	});
+}
+
+/**
+ * The output of an operation whose documented answer has no body: one item confirming what
+ * was done, built from the node's parameters. A function rather than a `set` action with an
+ * expression, which n8n would evaluate per item.
+ */
+export function confirmation(fieldsOf: (context: IExecuteSingleFunctions) => IDataObject): PostReceiveAction {
+	return async function (this: IExecuteSingleFunctions) {
+		return [{ json: fieldsOf(this) }];
+	};
 }
 
 /**
