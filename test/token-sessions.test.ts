@@ -209,6 +209,16 @@ describe.each(cases)('%s', (_name, spec) => {
 	});
 
 	if (spec.node) {
+		test(`${ITEMS} items from this package’s node: the credential is read from n8n’s database once per node run, not per item`, async () => {
+			const details = n8n.addCredential(spec.type, spec.data());
+			for (const run of ['first use', 'with its token stored']) {
+				const readsBefore = n8n.credentials.readCount(details);
+				await costOf(spec, details, { ...spec.node!({ [spec.type]: details }), items });
+				// n8n's routing engine reads it once for the node run ($credentials), the node once more.
+				expect({ run, reads: n8n.credentials.readCount(details) - readsBefore }).toEqual({ run, reads: 2 });
+			}
+		});
+
 		test(`${ITEMS} items from this package’s node: after the server dropped the token, one 401 and one new token`, async () => {
 			const details = n8n.addCredential(spec.type, spec.data());
 			await costOf(spec, details, { ...spec.node!({ [spec.type]: details }), items });

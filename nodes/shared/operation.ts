@@ -27,7 +27,7 @@ import {
 	type DocumentedSuccess,
 } from './httpErrors';
 import { withinConcurrencyLimit } from './concurrency';
-import { credentialBaseUrl } from './nodeCredential';
+import { credentialBaseUrl, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
@@ -396,6 +396,8 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					}
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
 					requestData.options.timeout = timeoutMs;
+					const runCredential = await nodeRunCredential(this);
+					if (runCredential) sendWithNodeRunCredential(this, runCredential);
 					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const sender = Object.create(this, {

@@ -45,6 +45,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How many times each credential was written back, as n8n writes it to its database after preAuthentication. */
 	private readonly writes = new Map<string, number>();
 
+	/** How many times each credential was read and decrypted, as n8n reads it from its database. */
+	private readonly reads = new Map<string, number>();
+
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
 		private readonly nodeTypes: INodeTypes,
@@ -63,6 +66,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How many times n8n would have written the credential to its database so far. */
 	writeCount(details: INodeCredentialsDetails): number {
 		return this.writes.get(this.entry(details).id) ?? 0;
+	}
+
+	/** How many times n8n would have read the credential from its database so far. */
+	readCount(details: INodeCredentialsDetails): number {
+		return this.reads.get(this.entry(details).id) ?? 0;
 	}
 
 	/** The data as n8n would have it in its database now. */
@@ -201,7 +209,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
-		const stored = structuredClone(this.entry(details).data);
+		const entry = this.entry(details);
+		this.reads.set(entry.id, (this.reads.get(entry.id) ?? 0) + 1);
+		const stored = structuredClone(entry.data);
 		if (raw) return stored;
 		const properties = this.getCredentialsProperties(type);
 		const withDefaults = NodeHelpers.getNodeParameters(
