@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf } from './parameters';
@@ -51,15 +51,22 @@ export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promi
 
 /**
  * Makes the item's authenticated requests use the node run's credential rather than have n8n
- * read it again for each one. n8n's routing engine sends through the item's own helpers, so
- * the change stays with this item.
+ * read it again for each one. Each item gets its own copy of the data, as n8n's own read gave
+ * it: what n8n writes into it after renewing a token (and what tokens.ts notes of the token it
+ * sent) stays with the item. n8n's routing engine sends through the item's own helpers, so the
+ * change stays with this item too. Returns the item's copy of the credential's data.
  */
-export function sendWithNodeRunCredential(context: IExecuteSingleFunctions, credential: NodeRunCredential): void {
+export function sendWithNodeRunCredential(
+	context: IExecuteSingleFunctions,
+	credential: NodeRunCredential,
+): ICredentialDataDecryptedObject {
+	const itemCredential: ICredentialsDecrypted = { ...credential.decrypted, data: { ...credential.decrypted.data } };
 	const { helpers } = context;
 	const send = helpers.httpRequestWithAuthentication;
 	helpers.httpRequestWithAuthentication = async function (this: IExecuteSingleFunctions, type, requestOptions, options) {
 		// n8n's routing engine passes credentialsDecrypted itself, set only by a credential test.
-		const given = type === credential.type ? { ...options, credentialsDecrypted: options?.credentialsDecrypted ?? credential.decrypted } : options;
+		const given = type === credential.type ? { ...options, credentialsDecrypted: options?.credentialsDecrypted ?? itemCredential } : options;
 		return await send.call(this, type, requestOptions, given);
 	};
+	return itemCredential.data!;
 }

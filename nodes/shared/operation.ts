@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type DeclarativeRestApiSettings,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
@@ -33,7 +34,7 @@ import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
 import { applyTimeoutToTokenRequests, DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
-import { TokenRequestError } from './tokens';
+import { SESSION_TOKEN, TokenRequestError } from './tokens';
 import { UnsafeUrlError } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -105,11 +106,15 @@ function n8nKeepsHttpErrors(node: INode): boolean {
 /**
  * n8n's makeRoutingRequest, with the answer of a failed request kept. Where n8n would drop it
  * (n8n 1.x), the request asks for error statuses as answers, which the operation's first
- * postReceive throws as an HttpStatusError holding the whole answer. n8n renews a credential's
- * token only after a 401 that its own request failed with, so a 401 is sent once more the
- * usual way: n8n renews the token and sends it again.
+ * postReceive throws as an HttpStatusError holding the whole answer. After a 401 the request
+ * is sent once more the usual way, with the item's token emptied: n8n renews a token before
+ * sending when its copy is empty (and otherwise only after a 401 its own request met).
  */
-async function sendKeepingErrorAnswers(context: IExecutePaginationFunctions, requestData: RequestData): Promise<INodeExecutionData[]> {
+async function sendKeepingErrorAnswers(
+	context: IExecutePaginationFunctions,
+	requestData: RequestData,
+	itemCredential: ICredentialDataDecryptedObject | undefined,
+): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	if (n8nKeepsHttpErrors(node)) return await context.makeRoutingRequest(requestData);
 	const outcome = await context
@@ -121,6 +126,9 @@ async function sendKeepingErrorAnswers(context: IExecutePaginationFunctions, req
 	if ('items' in outcome) return outcome.items;
 	const hasCredential = Object.keys(node.credentials ?? {}).length > 0;
 	if (outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && hasCredential) {
+		// With the item's copy of the token emptied, n8n has the credential renew it before
+		// sending again: one refused request, as on 2.x, rather than a second with the dead token.
+		if (itemCredential && SESSION_TOKEN in itemCredential) itemCredential[SESSION_TOKEN] = '';
 		return await context.makeRoutingRequest(requestData);
 	}
 	throw outcome.error;
@@ -134,6 +142,7 @@ async function sendKeepingErrorAnswers(context: IExecutePaginationFunctions, req
 function withSameOriginRedirects(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
+	itemCredential: ICredentialDataDecryptedObject | undefined,
 ): IExecutePaginationFunctions['makeRoutingRequest'] {
 	return async (requestData: RequestData) => {
 		let current: RequestData = {
@@ -145,7 +154,7 @@ function withSameOriginRedirects(
 			},
 		};
 		for (let hop = 0; ; hop++) {
-			const outcome = await sendKeepingErrorAnswers(context, current).then(
+			const outcome = await sendKeepingErrorAnswers(context, current, itemCredential).then(
 				(items) => ({ items }),
 				(error: unknown) => ({ error }),
 			);
@@ -397,11 +406,11 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
 					requestData.options.timeout = timeoutMs;
 					const runCredential = await nodeRunCredential(this);
-					if (runCredential) sendWithNodeRunCredential(this, runCredential);
+					const itemCredential = runCredential && sendWithNodeRunCredential(this, runCredential);
 					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const sender = Object.create(this, {
-						makeRoutingRequest: { value: withSameOriginRedirects(this, provider) },
+						makeRoutingRequest: { value: withSameOriginRedirects(this, provider, itemCredential) },
 					}) as IExecutePaginationFunctions;
 					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));

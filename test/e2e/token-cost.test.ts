@@ -6,17 +6,8 @@
  * their way with the dropped token before the first 401 comes back, which only it could avoid:
  * from it, each of those is one 401 (and one write).
  */
-import { N8N_VERSION } from '../../scripts/n8n.ts';
 import { startRealN8n, type RealN8n } from './n8n-cli.ts';
 import { measureTokenCosts } from './tokenCost.ts';
-
-/**
- * 401s from the package's nodes after the token was dropped: one; on n8n 1.x two, because n8n
- * 1.x renews a token only after its own request failed with a 401, and there the nodes read
- * error answers themselves and send the refused request once more (README, "Supported n8n
- * versions").
- */
-const NODE_REFUSALS = N8N_VERSION.startsWith('1.') ? 2 : 1;
 
 let n8n: RealN8n;
 
@@ -37,6 +28,6 @@ test('100 items: one token request, at most 3 credential writes and one 401 per 
 		expect({ seen, ...cost.afterServerDroppedToken }).toEqual({ seen, tokenRequests: 1, writes: expect.any(Number), refused: expect.any(Number) });
 		expect(cost.firstUse.writes).toBeLessThanOrEqual(3);
 		expect(cost.afterServerDroppedToken.writes).toBeLessThanOrEqual(3);
-		expect(cost.afterServerDroppedToken.refused).toBeLessThanOrEqual(cost.caller === 'HTTP Request node' ? 3 : NODE_REFUSALS);
+		expect(cost.afterServerDroppedToken.refused).toBeLessThanOrEqual(cost.caller === 'HTTP Request node' ? 3 : 1);
 	}
 }, 600_000);
