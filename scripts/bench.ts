@@ -15,7 +15,7 @@
 import '../test/setup-env.ts';
 
 import got from 'got';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -117,17 +117,41 @@ const RAW = 'raw client (got, 20 at once)';
 const HTTP_NODE = 'n8n HTTP Request node';
 const OUR_NODE = 'Knetik Cloud node';
 
+/**
+ * The Knetik mock in a process of its own, listening with Node's default backlog: the calls
+ * reach it as they would reach a server, and the mock's work does not slow the callers down.
+ */
+async function knetikMockProcess(): Promise<{ url: string; stop: () => void }> {
+	const child = spawn(process.execPath, [process.argv[1], KNETIK_MOCK_FLAG], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const url = await new Promise<string>((resolve, reject) => {
+		child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8').trim()));
+		child.once('exit', (code) => reject(new Error(`The Knetik mock process exited (${code})`)));
+	});
+	// It ends when its standard input closes, so also when this process dies.
+	return { url, stop: () => child.stdin.end() };
+}
+
+const KNETIK_MOCK_FLAG = '--knetik-mock';
+
+async function serveKnetikMock(): Promise<void> {
+	const knetik = new KnetikMock();
+	await knetik.server.start();
+	process.stdout.write(`${knetik.server.url}\n`);
+	process.stdin.resume();
+	process.stdin.on('end', () => process.exit(0));
+}
+
 /** Part 1: the same Knetik call (Get one stored token) with the same client-credentials credential. */
-async function engineComparison(n8n: N8nHarness, knetik: KnetikMock) {
-	const credential = { knetikCloudOAuth2Api: n8n.addCredential('knetikCloudOAuth2Api', { baseUrl: knetik.server.url, clientId: KNETIK_ADMIN_CLIENT.id, clientSecret: KNETIK_ADMIN_CLIENT.secret }) };
-	const url = `${knetik.server.url}/auth/tokens/ada/client-1`;
+async function engineComparison(n8n: N8nHarness, knetikUrl: string) {
+	const credential = { knetikCloudOAuth2Api: n8n.addCredential('knetikCloudOAuth2Api', { baseUrl: knetikUrl, clientId: KNETIK_ADMIN_CLIENT.id, clientSecret: KNETIK_ADMIN_CLIENT.secret }) };
+	const url = `${knetikUrl}/auth/tokens/ada/client-1`;
 	const succeeds = async (options: RunOptions, items: number) => {
 		const result = await n8n.run({ ...options, items: Array.from({ length: items }, () => ({})) });
 		if (result.error || result.items.length !== items) throw new Error(`The run failed: ${result.error?.message ?? `${result.items.length} items`}`);
 	};
 	const token = (
 		await got
-			.post(`${knetik.server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: KNETIK_ADMIN_CLIENT.id, client_secret: KNETIK_ADMIN_CLIENT.secret } })
+			.post(`${knetikUrl}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: KNETIK_ADMIN_CLIENT.id, client_secret: KNETIK_ADMIN_CLIENT.secret } })
 			.json<{ access_token: string }>()
 	).access_token;
 	const variants: Variant[] = [
@@ -261,10 +285,14 @@ async function realN8n() {
 				const ours: number[] = [];
 				const theirs: number[] = [];
 				const errors: string[] = [];
+				// The n8n process's peak memory in the runs of each node.
+				const peakMb = { [OUR_NODE]: 0, [HTTP_NODE]: 0 };
 				for (let round = 0; round < rounds; round++) {
-					for (const [id, into, node] of [[`tlBenchHttp${tag}`, theirs, 'HTTP Request'], [`tlBenchOurs${tag}`, ours, 'Knetik']] as const) {
+					for (const [id, into, node, name] of [[`tlBenchHttp${tag}`, theirs, 'HTTP Request', HTTP_NODE], [`tlBenchOurs${tag}`, ours, 'Knetik', OUR_NODE]] as const) {
 						try {
-							into.push(timeOf(await n8n.execute(id.slice(0, 16)), node));
+							const execution = await n8n.execute(id.slice(0, 16));
+							into.push(timeOf(execution, node));
+							peakMb[name] = Math.max(peakMb[name], execution.peakRssMb ?? 0);
 						} catch (error) {
 							errors.push(`${node}: ${(error as Error).message.split('\n')[0].slice(0, 160)}`);
 						}
@@ -272,14 +300,14 @@ async function realN8n() {
 				}
 				void knetik;
 				const entry = {
-					[OUR_NODE]: ours.length ? spreadOf(ours, items) : undefined,
-					[HTTP_NODE]: theirs.length ? spreadOf(theirs, items) : undefined,
+					[OUR_NODE]: ours.length ? { ...spreadOf(ours, items), peakMb: peakMb[OUR_NODE] } : undefined,
+					[HTTP_NODE]: theirs.length ? { ...spreadOf(theirs, items), peakMb: peakMb[HTTP_NODE] } : undefined,
 					ratio: ours.length && theirs.length ? spreadOf(ours, items).medianMs / spreadOf(theirs, items).medianMs : undefined,
 					ratios: ours.map((value, index) => (theirs[index] ? value / theirs[index] : undefined)),
 					errors,
 				};
 				results[items] = entry;
-				say(`  ${items} items: Knetik node ${entry[OUR_NODE]?.msPerItem.toFixed(3)} ms/item, HTTP Request node ${entry[HTTP_NODE]?.msPerItem.toFixed(3)} ms/item: ${entry.ratio?.toFixed(2)}x (per round: ${entry.ratios.map((r) => r?.toFixed(2)).join(', ')})${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
+				say(`  ${items} items: Knetik node ${entry[OUR_NODE]?.msPerItem.toFixed(3)} ms/item (n8n peak RSS ${peakMb[OUR_NODE]} MB), HTTP Request node ${entry[HTTP_NODE]?.msPerItem.toFixed(3)} ms/item (${peakMb[HTTP_NODE]} MB): ${entry.ratio?.toFixed(2)}x (per round: ${entry.ratios.map((r) => r?.toFixed(2)).join(', ')})${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
 			}
 		}
 		let tokenCosts: Record<string, unknown> | undefined;
@@ -299,6 +327,25 @@ async function realN8n() {
 	} finally {
 		await n8n.stop();
 	}
+}
+
+type Figures = Record<string, Record<string, { msPerItem?: number } | undefined> | undefined>;
+
+/** The issue's goals, read from this run's figures (and the last run's, for parts not run). */
+function summarize(report: Record<string, unknown>): void {
+	const engine = report.engine as Figures | undefined;
+	const real = report.executionTime as Record<string, { ratio?: number } & Figures[string]> | undefined;
+	const perItem = (figures: Figures | undefined, size: number) => figures?.[size]?.[OUR_NODE]?.msPerItem;
+	const flatness = (figures: Figures | undefined, from: number, to: number) => {
+		const [first, last] = [perItem(figures, from), perItem(figures, to)];
+		return first && last ? `${(last / first).toFixed(2)}x (${first.toFixed(2)} -> ${last.toFixed(2)} ms/item)` : 'not measured';
+	};
+	say('Goals:');
+	for (const size of REAL_SIZES) {
+		say(`  real n8n, ${size} items, our node / HTTP Request node (at most 0.6x): ${real?.[size]?.ratio?.toFixed(2) ?? 'not measured'}x`);
+	}
+	say(`  time per item, our node, 100 -> 10,000 items in the engine (within 1.3x): ${flatness(engine, 100, 10_000)}`);
+	say(`  time per item, our node, 1000 -> 10,000 items in a real n8n (within 1.3x): ${flatness(real as Figures, 1000, 10_000)}`);
 }
 
 function tarball() {
@@ -333,8 +380,13 @@ async function main() {
 		n8n.addNodeType('n8n-nodes-base.httpRequest', httpRequestNode());
 		try {
 			if (PARTS.has(1)) {
-				say('1. n8n-core engine (harness), Knetik Get token, client-credentials credential:');
-				report.engine = await engineComparison(n8n, knetik);
+				say('1. n8n-core engine (harness), Knetik Get token, client-credentials credential; the mock in its own process:');
+				const mock = await knetikMockProcess();
+				try {
+					report.engine = await engineComparison(n8n, mock.url);
+				} finally {
+					mock.stop();
+				}
 				save();
 			}
 			if (PARTS.has(2)) {
@@ -356,10 +408,11 @@ async function main() {
 	}
 	report.loadAverageAtEnd = loadavg().map((value) => Number(value.toFixed(2)));
 	save();
+	summarize(report);
 	say(`Written to ${file}`);
 }
 
-main().catch((error: unknown) => {
+(process.argv[2] === KNETIK_MOCK_FLAG ? serveKnetikMock() : main()).catch((error: unknown) => {
 	process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 	process.exitCode = 1;
 });

@@ -103,6 +103,18 @@ export interface CliResult {
 	code: number | null;
 	stdout: string;
 	stderr: string;
+	/** The most memory the n8n process held (its peak resident set, VmHWM), where Linux tells it. */
+	peakRssMb?: number;
+}
+
+/** A process's peak resident set so far, from Linux's /proc; undefined elsewhere or once it is gone. */
+function peakRssMbOf(pid: number | undefined): number | undefined {
+	try {
+		const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+		return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+	} catch {
+		return undefined;
+	}
 }
 
 /** A loopback port nothing listens on right now. */
@@ -142,14 +154,21 @@ export async function runN8n(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
 		stdio: ['ignore', output, 'pipe'],
 	});
 	closeSync(output);
+	// The peak only grows: the last reading before the process ends is its peak, near enough.
+	let peakRssMb: number | undefined;
+	const sampler = setInterval(() => (peakRssMb = peakRssMbOf(child.pid) ?? peakRssMb), 100);
 	return await new Promise((resolve, reject) => {
 		let stderr = '';
 		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-		child.on('error', reject);
+		child.on('error', (error) => {
+			clearInterval(sampler);
+			reject(error);
+		});
 		child.on('close', (code) => {
+			clearInterval(sampler);
 			const stdout = readFileSync(outputFile, 'utf8');
 			rmSync(outputDir, { recursive: true, force: true });
-			resolve({ code, stdout, stderr });
+			resolve({ code, stdout, stderr, peakRssMb });
 		});
 	});
 }

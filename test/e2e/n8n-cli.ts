@@ -62,6 +62,8 @@ export interface Execution {
 	run: IRun;
 	/** Warnings and errors n8n logged before the execution result: start-up, package loading, the run. */
 	problems: LogRecord[];
+	/** The most memory the n8n process held during the command (see runN8n). */
+	peakRssMb?: number;
 }
 
 export interface RealN8n {
@@ -157,6 +159,7 @@ export async function startRealN8n(options: { env?: Record<string, string> } = {
 				exitCode: result.code,
 				run,
 				problems: record(`execute ${workflowId}`, result, at, run.data.resultData.error?.message),
+				peakRssMb: result.peakRssMb,
 			};
 		},
 		stop: () => mocks.stop(),
