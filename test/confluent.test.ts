@@ -77,6 +77,33 @@ describe('Shared Token: Get Resources', () => {
 	});
 });
 
+describe('a credential field set by an expression on the item (n8n’s dynamic credentials)', () => {
+	test('is resolved for each item: each item sends its own key', async () => {
+		const basic = (key: string) => `Basic ${Buffer.from(`${key}:${CLOUD_API_KEY.secret}`).toString('base64')}`;
+		const credentials = {
+			confluentCloudApi: n8n.addCredential('confluentCloudApi', {
+				apiKey: '={{ $json.apiKey }}',
+				apiSecret: CLOUD_API_KEY.secret,
+				baseUrl: confluent.server.url,
+			}),
+		};
+		const result = await n8n.run({
+			...sharedToken('getResources'),
+			credentials,
+			items: [{ apiKey: CLOUD_API_KEY.key }, { apiKey: 'key-of-another-account' }],
+			continueOnFail: true,
+		});
+
+		expect(result.items.map((item) => item.json.error === undefined)).toEqual([true, false]);
+		// n8n sends a request refused with 401 once more, whatever the credential.
+		expect(confluent.server.requests.map((request) => request.headers.authorization)).toEqual([
+			basic(CLOUD_API_KEY.key),
+			basic('key-of-another-account'),
+			basic('key-of-another-account'),
+		]);
+	});
+});
+
 describe('Shared Token: Redeem', () => {
 	test('sends only the token when no additional field is set, and returns the credentials', async () => {
 		const result = await n8n.run(sharedToken('redeem', { additionalFields: {} }));

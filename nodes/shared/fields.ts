@@ -183,7 +183,7 @@ export function bodyFromCredential(credentialType: string, fields: Record<string
 				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 					const runCredential = await nodeRunCredential(this);
 					const credentials =
-						runCredential?.type === credentialType && runCredential.decrypted.data
+						runCredential?.type === credentialType && runCredential.sharedByItems && runCredential.decrypted.data
 							? runCredential.decrypted.data
 							: await this.getCredentials(credentialType);
 					const values = Object.fromEntries(

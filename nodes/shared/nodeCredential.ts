@@ -1,4 +1,11 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteData,
+	IExecuteSingleFunctions,
+	INodeCredentialsDetails,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf } from './parameters';
@@ -18,6 +25,29 @@ export interface NodeRunCredential {
 	type: string;
 	/** As n8n's request helpers take it: the node's reference to the credential, and its data. */
 	decrypted: ICredentialsDecrypted;
+	/**
+	 * Whether every item may send with this one read: not when a field of the credential is set
+	 * by an expression, which n8n resolves for each item ($json, in n8n's "dynamic credentials").
+	 */
+	sharedByItems: boolean;
+}
+
+/** Whether a value holds an expression: a string starting with `=`, at any depth. */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
+}
+
+/**
+ * Whether n8n resolves the credential anew for each item: whether a stored field is an
+ * expression. Only n8n's credentials helper tells, from the stored data before resolution;
+ * where it cannot be reached, the answer is yes, and every item reads its own, as n8n does.
+ */
+async function resolvedPerItem(context: IExecuteSingleFunctions, reference: INodeCredentialsDetails, type: string): Promise<boolean> {
+	const { additionalData } = context as unknown as { additionalData?: IWorkflowExecuteAdditionalData };
+	if (typeof additionalData?.credentialsHelper?.getDecrypted !== 'function') return true;
+	const stored = await additionalData.credentialsHelper.getDecrypted(additionalData, reference, type, context.getMode(), undefined, true);
+	return holdsExpression(stored);
 }
 
 const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | undefined>>();
@@ -26,17 +56,18 @@ const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | 
  * The credential the node runs with, read once per node run; undefined when it runs without
  * one. n8n reads and decrypts a credential from its database for every request it
  * authenticates (3 to 4 ms per item in a real n8n); the nodes hand it this one instead (see
- * sendWithNodeRunCredential). Token credentials stay current: the token n8n renews after a
- * 401 is written into this same data, and a token another process stored is taken up by
- * accessTokenToSend (tokens.ts) on the node's next run.
+ * sendWithNodeRunCredential), unless a field of it is an expression n8n resolves per item.
+ * Token credentials stay current: the token n8n renews after a 401 is written into the item's
+ * copy, and a token another process stored is taken up by accessTokenToSend (tokens.ts) on
+ * the node's next run.
  */
 export async function nodeRunCredential(context: IExecuteSingleFunctions): Promise<NodeRunCredential | undefined> {
 	return await oncePerNodeRun(credentialsOfRuns, context, async () => {
 		const type = credentialTypeInUse(context);
 		const reference = type ? context.getNode().credentials?.[type] : undefined;
 		if (!type || !reference) return undefined;
-		const data = await context.getCredentials(type);
-		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data } };
+		const [data, perItem] = await Promise.all([context.getCredentials(type), resolvedPerItem(context, reference, type)]);
+		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data }, sharedByItems: !perItem };
 	});
 }
 

@@ -406,7 +406,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
 					requestData.options.timeout = timeoutMs;
 					const runCredential = await nodeRunCredential(this);
-					const itemCredential = runCredential && sendWithNodeRunCredential(this, runCredential);
+					const itemCredential = runCredential?.sharedByItems ? sendWithNodeRunCredential(this, runCredential) : undefined;
 					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
 					const sender = Object.create(this, {
