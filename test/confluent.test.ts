@@ -102,6 +102,30 @@ describe('a credential field set by an expression on the item (n8n’s dynamic c
 			basic('key-of-another-account'),
 		]);
 	});
+	test('with the base URL too: each item’s request goes to its own address', async () => {
+		const other = new ConfluentMock();
+		await other.server.start();
+		try {
+			other.shareTokens.set(SHARE_TOKEN, { redeemed: false });
+			const credentials = {
+				confluentCloudApi: n8n.addCredential('confluentCloudApi', {
+					apiKey: CLOUD_API_KEY.key,
+					apiSecret: CLOUD_API_KEY.secret,
+					baseUrl: '={{ $json.baseUrl }}',
+				}),
+			};
+			const result = await n8n.run({
+				...sharedToken('getResources'),
+				credentials,
+				items: [{ baseUrl: confluent.server.url }, { baseUrl: other.server.url }],
+			});
+
+			expect(result.error).toBeUndefined();
+			expect([confluent.server.requests.length, other.server.requests.length]).toEqual([1, 1]);
+		} finally {
+			await other.server.stop();
+		}
+	});
 });
 
 describe('Shared Token: Redeem', () => {

@@ -71,11 +71,15 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 	});
 }
 
-/** The base URL of the node's credential, trimmed and without trailing slashes. */
+/**
+ * The base URL of the item's credential, trimmed and without trailing slashes. Where n8n
+ * resolves the credential per item, the item's own: its secret goes to no other item's address.
+ */
 export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
 	const credential = await nodeRunCredential(context);
 	if (!credential) return undefined;
-	return String(credential.decrypted.data?.baseUrl ?? '')
+	const data = credential.sharedByItems ? credential.decrypted.data : await context.getCredentials(credential.type);
+	return String(data?.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');
 }
