@@ -12,7 +12,7 @@ import type {
 	PostReceiveAction,
 } from 'n8n-workflow';
 
-import { nodeRunCredential } from './nodeCredential';
+import { itemCredentialData } from './nodeCredential';
 import { refuseUnknownOperation } from './operation';
 import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
@@ -173,19 +173,15 @@ export function sessionBearerAuthentication(
  * in the body: `{ client_id: 'clientId' }` sends the credential's `clientId` as `client_id`.
  * Written as `={{ $credentials.clientId }}` it would send nothing on n8n 1.x, whose routing
  * engine evaluates an option's routing without `$credentials` (RoutingNode passes only
- * `$value` and `$version` below the top level); code reads the credential on every line,
- * the node run's where it is that one (nodeCredential.ts).
+ * `$value` and `$version` below the top level); code reads the credential on every line
+ * (itemCredentialData).
  */
 export function bodyFromCredential(credentialType: string, fields: Record<string, string>): INodePropertyRouting {
 	return {
 		send: {
 			preSend: [
 				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-					const runCredential = await nodeRunCredential(this);
-					const credentials =
-						runCredential?.type === credentialType && runCredential.sharedByItems && runCredential.decrypted.data
-							? runCredential.decrypted.data
-							: await this.getCredentials(credentialType);
+					const credentials = await itemCredentialData(this, credentialType);
 					const values = Object.fromEntries(
 						Object.entries(fields).map(([bodyField, credentialField]) => [bodyField, credentials[credentialField]]),
 					);

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { oncePerNodeRun } from './nodeRun';
-import { descriptionOf } from './parameters';
+import { descriptionOf, isExpression } from './parameters';
 
 /**
  * The credential type n8n's routing engine uses for this node, picked as it picks it: the
@@ -32,9 +32,9 @@ export interface NodeRunCredential {
 	sharedByItems: boolean;
 }
 
-/** Whether a value holds an expression: a string starting with `=`, at any depth. */
+/** Whether a value holds an expression at any depth. */
 function holdsExpression(value: unknown): boolean {
-	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value === 'string') return isExpression(value);
 	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
 }
 
@@ -72,14 +72,25 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 }
 
 /**
+ * The data of a credential of type `type` as the item sends with it: the node run's where the
+ * items share it, and otherwise the item's own read (n8n resolves the credential per item, or
+ * it is not the credential the node runs with).
+ */
+export async function itemCredentialData(context: IExecuteSingleFunctions, type: string): Promise<ICredentialDataDecryptedObject> {
+	const credential = await nodeRunCredential(context);
+	if (credential?.type === type && credential.sharedByItems && credential.decrypted.data) return credential.decrypted.data;
+	return await context.getCredentials(type);
+}
+
+/**
  * The base URL of the item's credential, trimmed and without trailing slashes. Where n8n
  * resolves the credential per item, the item's own: its secret goes to no other item's address.
  */
 export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
 	const credential = await nodeRunCredential(context);
 	if (!credential) return undefined;
-	const data = credential.sharedByItems ? credential.decrypted.data : await context.getCredentials(credential.type);
-	return String(data?.baseUrl ?? '')
+	const data = await itemCredentialData(context, credential.type);
+	return String(data.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');
 }

@@ -31,7 +31,8 @@ export function descriptionOf(context: IExecuteSingleFunctions): INodeTypeDescri
 	return describedNodes.get(name) ?? describedNodes.get(name.replace(/Tool$/, ''));
 }
 
-function isExpression(value: unknown): boolean {
+/** Whether a stored value is an expression, which n8n evaluates when the node (or credential) is used. */
+export function isExpression(value: unknown): boolean {
 	return typeof value === 'string' && value.startsWith('=');
 }
 
