@@ -25,8 +25,8 @@ import { measureTokenCosts } from '../test/e2e/tokenCost.ts';
 import { chainWorkflow, items as itemNodes } from '../test/e2e/workflows.ts';
 import type { N8nHarness, RunOptions } from '../test/harness/n8n.ts';
 import { KNETIK_ADMIN_CLIENT, KnetikMock } from '../test/mock/knetik.ts';
-import { harnessWithEverything, httpRequestNode } from '../test/support.ts';
-import { ensureN8n, N8N_VERSION, ROOT } from './n8n.ts';
+import { harnessWithEverything } from '../test/support.ts';
+import { ensureN8n, httpRequestNode, N8N_VERSION, ROOT } from './n8n.ts';
 
 const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 const SIZES = list(process.env.BENCH_SIZES, [10, 100, 1000, 10_000]);

@@ -3,18 +3,19 @@
  * which n8n runs to verify a package), on this machine. The scanner itself downloads the
  * published version and the source its npm provenance names; here it lints the sources and
  * the tarball `npm pack` makes, with its own ESLint configuration and file patterns.
- * The scanner is installed on first use into .cache/, pinned, like the n8n of the e2e tests.
+ * The scanner is installed on first use into the cache outside the clone, pinned, like the n8n
+ * of the e2e tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { ROOT } from './n8n.ts';
+import { CACHE_DIR, ROOT } from './n8n.ts';
 import { packPackage } from './sandbox.ts';
 
 const SCANNER_VERSION = '0.32.0';
-const SCANNER_HOME = join(ROOT, '.cache', `scan-community-package-${SCANNER_VERSION}`);
+const SCANNER_HOME = join(CACHE_DIR, `scan-community-package-${SCANNER_VERSION}`);
 const SCANNER_MODULE = join(SCANNER_HOME, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
 
 interface Analysis {
@@ -39,7 +40,7 @@ function ensureScanner(): void {
 	rmSync(partial, { recursive: true, force: true });
 	mkdirSync(partial, { recursive: true });
 	writeFileSync(join(partial, 'package.json'), '{ "name": "scanner-for-scan", "private": true }\n');
-	process.stdout.write(`Installing @n8n/scan-community-package ${SCANNER_VERSION} into .cache/ (first run only)...\n`);
+	process.stdout.write(`Installing @n8n/scan-community-package ${SCANNER_VERSION} into ${CACHE_DIR} (first run only)...\n`);
 	run('npm', ['install', `@n8n/scan-community-package@${SCANNER_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], partial);
 	renameSync(partial, SCANNER_HOME);
 }

@@ -1,6 +1,4 @@
-import type { ExecutionError, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import type { ExecutionError, INodeExecutionData } from 'n8n-workflow';
 
 import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
 import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
@@ -16,7 +14,6 @@ import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
 import type { MockServer } from './mock/server.ts';
-import { N8N_HOME } from '../scripts/n8n.ts';
 
 /** A harness with every node and credential type of the package, as n8n loads them. */
 export function harnessWithEverything(): N8nHarness {
@@ -90,17 +87,4 @@ export function storedToken(sessionToken: unknown): string {
 	const match = /^[0-9a-f]{32}(?:@\d+)?:(.+)$/s.exec(String(sessionToken));
 	if (!match) throw new Error(`Not a bound session token: ${String(sessionToken)}`);
 	return match[1];
-}
-
-/** n8n's HTTP Request node, as the pinned n8n ships it; n8n-core lets it use any credential type. */
-export function httpRequestNode(): INodeType {
-	const requireFromN8n = createRequire(join(N8N_HOME, 'package.json'));
-	const { HttpRequestV3 } = requireFromN8n('n8n-nodes-base/dist/nodes/HttpRequest/V3/HttpRequestV3.node.js');
-	return new HttpRequestV3({
-		displayName: 'HTTP Request',
-		name: 'httpRequest',
-		group: ['output'],
-		description: 'Makes an HTTP request',
-		defaultVersion: 4.2,
-	});
 }
