@@ -13,6 +13,7 @@ import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import {
 	expiryAfterSeconds,
 	expiryAtInstant,
+	soonestExpiry,
 	requestToken,
 	sessionToken,
 	sessionTokenProperty,
@@ -80,7 +81,7 @@ export class C2mShortTermTokenApi implements ICredentialType {
 			return {
 				accessToken: tokenField(body, 'access_token', c2m),
 				// C2M sends both; its own expiry instant comes first.
-				expiresAt: expiryAtInstant(body.expires_at) ?? expiryAfterSeconds(body.expires_in),
+				expiresAt: soonestExpiry(expiryAtInstant(body.expires_at), expiryAfterSeconds(body.expires_in)),
 			};
 		});
 	}

@@ -8,6 +8,7 @@ import {
 	boundSessionToken,
 	expiryAfterSeconds,
 	expiryAtInstant,
+	CLOCK_SKEW_ALLOWANCE_MS,
 	sessionToken,
 	type IssuedToken,
 } from '../nodes/shared/tokens';
@@ -81,7 +82,8 @@ test('expiry from seconds (a number or a string) or from an ISO instant; nothing
 	expect(expiryAfterSeconds(60)! - now).toBeGreaterThanOrEqual(59_000);
 	expect(expiryAfterSeconds('60')! - now).toBeGreaterThanOrEqual(59_000);
 	for (const missing of [undefined, null, '', 'soon']) expect(expiryAfterSeconds(missing)).toBeUndefined();
-	expect(expiryAtInstant('2030-01-01T00:00:00Z')).toBe(Date.parse('2030-01-01T00:00:00Z'));
+	// An absolute expiry allows for the provider's clock being behind n8n's.
+	expect(expiryAtInstant('2030-01-01T00:00:00Z')).toBe(Date.parse('2030-01-01T00:00:00Z') + CLOCK_SKEW_ALLOWANCE_MS);
 	expect(expiryAtInstant(undefined)).toBeUndefined();
 });
 
@@ -112,7 +114,8 @@ describe('sessionToken', () => {
 	});
 
 	test('a token known to be dead is not sent: authenticate asks for a renewal instead', async () => {
-		const dead = await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() - 1000 }));
+		const dead = await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 50 }));
+		await new Promise((resolve) => setTimeout(resolve, 100));
 		await expect(accessTokenToSend({ sessionToken: dead }, identity)).rejects.toMatchObject({ response: { status: 401 } });
 		const renewed = await stored(dead, identity, fetchToken({ accessToken: 'B', expiresAt: Date.now() + 3600_000 }));
 		expect(storedToken(renewed)).toBe('B');
@@ -128,7 +131,8 @@ describe('sessionToken', () => {
 	});
 
 	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
-		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() - 1000 }));
+		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 50 }));
+		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
 
 		const other = ['test', 'failing'];

@@ -3,7 +3,7 @@ import { z } from 'zod/v3';
 
 import { sendParameter } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
-import { requiredText, wholeNumber } from '../shared/validation';
+import { address, requiredText, wholeNumber } from '../shared/validation';
 import { confluentCloud } from './provider';
 
 const showForOAuthToken = { resource: ['oauthToken'] };
@@ -42,7 +42,7 @@ export const oauthTokenOperations: INodeProperties = {
 					subjectToken: requiredText('Subject Token'),
 					identityPoolId: requiredText('Identity Pool ID'),
 					expiresIn: wholeNumber('Expires In (Seconds)', { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }),
-					baseUrl: requiredText('Base URL'),
+					baseUrl: address('Base URL'),
 				}),
 			}),
 		},
@@ -94,7 +94,7 @@ export const oauthTokenFields: INodeProperties[] = [
 		displayOptions: { show: showForOAuthToken },
 		routing: sendParameter('baseUrl', (requestOptions, value) => ({
 			...requestOptions,
-			baseURL: String(value).replace(/\/+$/, ''),
+			baseURL: String(value).trim().replace(/\/+$/, ''),
 		})),
 	},
 ];

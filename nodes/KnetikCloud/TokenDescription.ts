@@ -78,13 +78,15 @@ export const tokenOperations: INodeProperties = {
 							.optional(),
 					}),
 				}),
-				fetch: pageNumberPagination({
+				fetch: pageNumberPagination(knetikCloud, {
 					pageParameter: 'page',
 					sizeParameter: 'size',
 					firstPage: 1,
 					maxPageSize: LARGEST_PAGE,
 					entriesOf: (page) => (Array.isArray(page.content) ? page.content : undefined),
-					isLastPage: (page) => page.last === true,
+					isLastPage: (page) => (typeof page.last === 'boolean' ? page.last : undefined),
+					totalOf: (page) => (Number.isInteger(page.total_elements) ? (page.total_elements as number) : undefined),
+					numberOf: (page) => (Number.isInteger(page.number) ? (page.number as number) : undefined),
 				}),
 			}),
 		},

@@ -66,7 +66,15 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 		const type = credentialTypeInUse(context);
 		const reference = type ? context.getNode().credentials?.[type] : undefined;
 		if (!type || !reference) return undefined;
-		const [data, perItem] = await Promise.all([context.getCredentials(type), resolvedPerItem(context, reference, type)]);
+		// A credential the operation does not show (one left over from another resource) is not
+		// used, as n8n's routing engine does: n8n refuses to read it ("Credentials not found").
+		const required = descriptionOf(context)?.credentials?.find((credential) => credential.name === type)?.required === true;
+		const data = await context.getCredentials(type).catch((error: unknown) => {
+			if (required) throw error;
+			return undefined;
+		});
+		if (!data) return undefined;
+		const perItem = await resolvedPerItem(context, reference, type);
 		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data }, sharedByItems: !perItem };
 	});
 }

@@ -28,14 +28,15 @@ import {
 	type DocumentedSuccess,
 } from './httpErrors';
 import { withinConcurrencyLimit } from './concurrency';
-import { credentialBaseUrl, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
+import { credentialBaseUrl, itemCredentialData, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
-import { applyTimeoutToTokenRequests, DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
-import { SESSION_TOKEN, TokenRequestError } from './tokens';
-import { UnsafeUrlError } from './urls';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, MAX_TIMEOUT_MS, withinDeadline } from './timeout';
+import { governTokenRequests } from './tokenRequests';
+import { managedTokens, SESSION_TOKEN, TokenRequestError } from './tokens';
+import { ALLOW_UNENCRYPTED_HTTP, assertSafeProxy, assertSendable, UnsafeUrlError } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
@@ -79,7 +80,7 @@ export interface OperationSpec {
  * each filled in as one path segment, always URL-encoded so that `/`, `?`, `#` or `%` in a
  * value cannot change the path. The rules in validation.ts reject `.` and `..`. Filled in code
  * for each item: as an expression in the routing, n8n would evaluate it per item, at about
- * 1 ms each (see the README's Performance section).
+ * 1 ms each (see docs/performance.md).
  */
 function filledPath(context: IExecuteSingleFunctions, template: string): string {
 	return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(context.getNodeParameter(name, '') ?? '')));
@@ -134,30 +135,67 @@ async function sendKeepingErrorAnswers(
 	throw outcome.error;
 }
 
+/** What every request of an item must keep to, whatever sends it (see theDoor). */
+interface DoorRules {
+	timeoutMs: number;
+	/** The credential's Allow Unencrypted HTTP; undefined when the item sends without a credential. */
+	allowHttp: boolean | undefined;
+}
+
+/** Resolves once the signal aborts (the deadline of withinDeadline passes). */
+function whenAborted(signal: AbortSignal): Promise<void> {
+	if (signal.aborted) return Promise.resolve();
+	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 /**
- * n8n's makeRoutingRequest with redirects decided by redirects.ts: n8n itself follows none, a
- * same-origin redirect is sent again from here, and one to another origin fails before
- * anything (header, body, query) is sent there.
+ * How long a request may still settle after its deadline: a credential's token request that
+ * shares the Timeout ends at the same moment with its own, more precise, error.
  */
-function withSameOriginRedirects(
+const SETTLE_MS = 250;
+
+/**
+ * The one way out for an item's requests (each call, each page): n8n's makeRoutingRequest with
+ * - the URL rules applied to every address contacted (each hop, and the node's proxy);
+ * - one deadline for the whole request, its hops and its body included;
+ * - redirects decided by redirects.ts: n8n follows none, a same-origin redirect is sent again
+ *   from here, and one to another origin fails before anything is sent there.
+ */
+function theDoor(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
 	itemCredential: ICredentialDataDecryptedObject | undefined,
+	rules: DoorRules,
 ): IExecutePaginationFunctions['makeRoutingRequest'] {
 	return async (requestData: RequestData) => {
+		const { timeout, abortSignal: deadline } = withinDeadline(rules.timeoutMs);
 		let current: RequestData = {
 			...requestData,
 			options: {
 				...requestData.options,
+				// The deadline decides, on both n8n lines: n8n 1.x words its own timeout as "The
+				// connection was aborted", so the socket's is a second later.
+				timeout: Math.min(timeout + 1000, MAX_TIMEOUT_MS),
+				abortSignal: deadline,
 				disableFollowRedirect: true,
 				sendCredentialsOnCrossOriginRedirect: false,
 			},
 		};
 		for (let hop = 0; ; hop++) {
-			const outcome = await sendKeepingErrorAnswers(context, current, itemCredential).then(
+			const relative = !/^[a-z][a-z\d+.-]*:\/\//i.test(current.options.url ?? '');
+			assertSendable(requestUrlOf(current.options), relative ? 'Base URL' : 'The request URL', rules.allowHttp);
+			assertSafeProxy(current.options.proxy, rules.allowHttp);
+			const sending = sendKeepingErrorAnswers(context, current, itemCredential).then(
 				(items) => ({ items }),
 				(error: unknown) => ({ error }),
 			);
+			// n8n replaces the abort signal of an authenticated request with the execution's own,
+			// so the deadline cannot always stop the request: the item stops waiting for it.
+			const passed = { error: Object.assign(new Error(`timeout of ${rules.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) };
+			const outcome = await Promise.race([
+				sending,
+				whenAborted(deadline).then(async () => await Promise.race([sending, whenAborted(AbortSignal.timeout(SETTLE_MS)).then(() => passed)])),
+			]);
 			if ('items' in outcome) return outcome.items;
 			const failure = findHttpFailure(outcome.error);
 			const next =
@@ -201,6 +239,7 @@ function credentialSecrets(context: IExecuteSingleFunctions, type: string, data:
 	return [
 		...passwordFields.map((name) => data[name]).filter((value): value is string => typeof value === 'string'),
 		...secretValuesByName(data),
+		...managedTokens(data),
 	];
 }
 
@@ -294,7 +333,7 @@ async function toUserError(
 		({ message, description } = tokenError);
 	} else if (isTimeout(error)) {
 		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
-		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
+		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
 	} else if (failure) {
 		// Cleaned before the message is shortened, so no cut-off secret is left behind.
 		({ message, description } = describeHttpFailure(provider, { ...failure, body: redactDeep(failure.body, secrets) }));
@@ -316,10 +355,10 @@ async function toUserError(
 	});
 }
 
-/** The node's Options > Timeout (n8n's Request Options), or the package default. */
+/** The node's Settings > Request Options > Timeout, or the package default; at most what a timer holds. */
 function requestTimeout(context: IExecuteSingleFunctions): number {
 	const { timeout } = context.getNodeParameter('requestOptions', {}) as { timeout?: unknown };
-	return typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
+	return typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
 }
 
 /**
@@ -404,13 +443,13 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						assertValidInput(this, provider, rules);
 					}
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
-					requestData.options.timeout = timeoutMs;
 					const runCredential = await nodeRunCredential(this);
 					const itemCredential = runCredential?.sharedByItems ? sendWithNodeRunCredential(this, runCredential) : undefined;
 					requestData.options.baseURL ??= await credentialBaseUrl(this);
-					applyTimeoutToTokenRequests(this.helpers, timeoutMs);
+					governTokenRequests(this, timeoutMs);
+					const allowHttp = runCredential ? (await itemCredentialData(this, runCredential.type))[ALLOW_UNENCRYPTED_HTTP] === true : undefined;
 					const sender = Object.create(this, {
-						makeRoutingRequest: { value: withSameOriginRedirects(this, provider, itemCredential) },
+						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, { timeoutMs, allowHttp }) },
 					}) as IExecutePaginationFunctions;
 					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));

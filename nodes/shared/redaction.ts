@@ -29,10 +29,6 @@ const CUT_MARK_AT_START = /^\s*(…|\.\.\.)/;
 /** A text's end is searched this far back for a cut-off secret (messages are cut at 300 characters). */
 const CUT_WINDOW = 400;
 
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function withoutWhitespace(text: string): string {
 	return text.replace(/\s+/g, '');
 }
@@ -50,11 +46,11 @@ function formsOf(secret: string): string[] {
 }
 
 /**
- * What redaction looks for: one pattern for every form of every secret, and the forms on their
- * own (for the cut-off and base64 checks).
+ * What redaction looks for: the forms of every secret, longest first. Matched with indexOf on
+ * the text without its whitespace, never with a pattern built from a secret: that costs time
+ * in proportion to the text, and a 100 KB secret cannot make it fail.
  */
 interface SecretMatcher {
-	pattern: RegExp | undefined;
 	forms: string[];
 	/** First and last characters of the forms: where a cut-off piece can start or end. */
 	firstChars: Set<string>;
@@ -65,21 +61,52 @@ function matcherFor(secrets: string[]): SecretMatcher {
 	const forms = [...new Set(secrets.filter((secret) => typeof secret === 'string').flatMap(formsOf))].sort(
 		(a, b) => b.length - a.length,
 	);
-	// Any whitespace may sit between two characters of a form.
-	const alternatives = forms.map((form) => [...form].map(escapeRegExp).join('\\s*'));
 	return {
-		pattern: alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined,
 		forms,
 		firstChars: new Set(forms.map((form) => form[0])),
 		lastChars: new Set(forms.map((form) => form[form.length - 1])),
 	};
 }
 
+/** Where in `text` each form occurs, whitespace between its characters allowed: [start, end) ranges, merged. */
+function occurrences(text: string, forms: string[]): Array<[number, number]> {
+	const positions: number[] = [];
+	let stripped = '';
+	for (let i = 0; i < text.length; i++) {
+		if (/\s/.test(text[i])) continue;
+		positions.push(i);
+		stripped += text[i];
+	}
+	const found: Array<[number, number]> = [];
+	for (const form of forms) {
+		for (let at = stripped.indexOf(form); at !== -1; at = stripped.indexOf(form, at + form.length)) {
+			found.push([positions[at], positions[at + form.length - 1] + 1]);
+		}
+	}
+	found.sort((a, b) => a[0] - b[0]);
+	const merged: Array<[number, number]> = [];
+	for (const range of found) {
+		const last = merged[merged.length - 1];
+		if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+		else merged.push(range);
+	}
+	return merged;
+}
+
+function replaceOccurrences(text: string, forms: string[]): string {
+	let result = '';
+	let from = 0;
+	for (const [start, end] of occurrences(text, forms)) {
+		result += `${text.slice(from, start)}${REDACTED}`;
+		from = end;
+	}
+	return result + text.slice(from);
+}
+
 /** Whether a text holds a secret, whole or cut off at its end. */
 function holdsSecret(text: string, matcher: SecretMatcher): boolean {
-	if (!matcher.pattern) return false;
-	matcher.pattern.lastIndex = 0;
-	if (matcher.pattern.test(text)) return true;
+	if (matcher.forms.length === 0) return false;
+	if (occurrences(text, matcher.forms).length > 0) return true;
 	return cutAtEnd(text, matcher, text.replace(/\s+$/, '').length) !== undefined;
 }
 
@@ -118,8 +145,8 @@ function redactBase64(text: string, matcher: SecretMatcher): string {
 }
 
 function redactWith(text: string, matcher: SecretMatcher): string {
-	if (!matcher.pattern) return text;
-	let redacted = text.replace(matcher.pattern, REDACTED);
+	if (matcher.forms.length === 0) return text;
+	let redacted = replaceOccurrences(text, matcher.forms);
 	redacted = redactBase64(redacted, matcher);
 	const markAtEnd = CUT_MARK_AT_END.exec(redacted);
 	if (markAtEnd) {

@@ -1,41 +1,29 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
-
 /**
  * How long every request of this package waits for an answer unless the node's Timeout option
- * (Options > Timeout) says otherwise. n8n's own default is 300 seconds, far longer than a
+ * (Settings > Request Options > Timeout) says otherwise. n8n's own default is 300 seconds, far longer than a
  * token or admin call should take, and it fills the timeout of every request itself: so the
  * value is set where each request is sent, not in requestDefaults.
  */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Marks a credential's token request, so that the node it runs for can give it its Timeout. */
-const TOKEN_REQUEST = Symbol('tokenRequest');
-
-type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
-
-/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
-export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
-	return { timeout: DEFAULT_TIMEOUT_MS, ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
-}
+/** The longest wait a timer holds (2^31-1 ms, about 24.8 days); a longer Timeout would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * Gives the credential's token requests made for this item the node's Timeout. n8n hands a
- * credential's preAuthentication nothing of the node but a wrapper around the item's own
- * `helpers.httpRequest` (n8n 2.41 adds the credential's allowed domains there, copying the
- * request options, marks included), so the item's `httpRequest` is where the node's Timeout
- * can reach them. Other requests pass through unchanged.
+ * The request options that bound a request in time: `timeout` (an idle socket) and one
+ * deadline for the whole answer, body included (a server may send its headers, then trickle).
  */
-export function applyTimeoutToTokenRequests(helpers: IExecuteSingleFunctions['helpers'], timeoutMs: number): void {
-	const send = helpers.httpRequest;
-	helpers.httpRequest = async (request: MarkedRequest) =>
-		await send(request[TOKEN_REQUEST] ? { ...request, timeout: timeoutMs } : request);
+export function withinDeadline(timeoutMs: number): { timeout: number; abortSignal: AbortSignal } {
+	const timeout = Math.min(timeoutMs, MAX_TIMEOUT_MS);
+	return { timeout, abortSignal: AbortSignal.timeout(timeout) };
 }
 
 /** Whether a failure, or anything it wraps, is a request that ran out of time. */
 export function isTimeout(error: unknown): boolean {
 	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {
 		const { code, message } = current as { code?: unknown; message?: unknown };
-		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return true;
+		// ERR_CANCELED: the deadline of withinDeadline, the only abort signal this package sends with.
+		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ERR_CANCELED') return true;
 		if (typeof message === 'string' && /timeout of \d+ms exceeded/i.test(message)) return true;
 	}
 	return false;

@@ -12,7 +12,8 @@ import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
 import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
-import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, tokenRequest } from './timeout';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf } from './timeout';
+import { tokenRequest } from './tokenRequests';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -36,17 +37,32 @@ export interface IssuedToken {
 	expiresAt?: number;
 }
 
+/** The latest instant a Date holds (epoch ms): a longer lifetime is stored as this, in a form every process reads back. */
+const LATEST_EXPIRY = 8_640_000_000_000_000;
+
+/**
+ * How far a provider's clock may be behind n8n's: an absolute expiry (`expires_at`) counts this
+ * much later, so that a server a minute behind does not issue tokens n8n takes for dead.
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+
 /** When a token expires (epoch ms), from a lifetime in seconds sent as a number or a string. */
 export function expiryAfterSeconds(seconds: unknown): number | undefined {
 	if (typeof seconds !== 'number' && (typeof seconds !== 'string' || seconds.trim() === '')) return undefined;
 	const value = Number(seconds);
-	return Number.isFinite(value) ? Date.now() + value * 1000 : undefined;
+	return Number.isFinite(value) ? Math.min(Date.now() + value * 1000, LATEST_EXPIRY) : undefined;
 }
 
-/** When a token expires (epoch ms), from an ISO 8601 instant. */
+/** When a token expires (epoch ms), from an ISO 8601 instant, allowing for clock skew. */
 export function expiryAtInstant(instant: unknown): number | undefined {
 	const at = typeof instant === 'string' ? Date.parse(instant) : NaN;
-	return Number.isNaN(at) ? undefined : at;
+	return Number.isNaN(at) ? undefined : Math.min(at + CLOCK_SKEW_ALLOWANCE_MS, LATEST_EXPIRY);
+}
+
+/** The earlier of the expiries a token endpoint gave (a lifetime and an instant may disagree). */
+export function soonestExpiry(...expiries: Array<number | undefined>): number | undefined {
+	const known = expiries.filter((expiry): expiry is number => expiry !== undefined);
+	return known.length ? Math.min(...known) : undefined;
 }
 
 /** The same-origin hop a token response asks for, or the error that refuses it. */
@@ -142,7 +158,7 @@ async function sendTokenRequest(
 			const waited = timeoutOf(outcome.error);
 			throw new TokenRequestError(
 				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
-				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
 			);
 		}
 		if ('error' in outcome) {
@@ -256,9 +272,23 @@ function sessionOf(identity: unknown[]): Session {
 	return session;
 }
 
+/**
+ * A token already dead when it arrives is refused, not sent: sending it would only earn an
+ * API 401, and the renewal after it the same dead token again.
+ */
+function usableOnArrival(token: IssuedToken): IssuedToken {
+	if (token.expiresAt !== undefined && token.expiresAt <= Date.now()) {
+		throw new TokenRequestError(
+			'The credential could not get an access token: the token endpoint issued one that had already expired',
+			`Its lifetime (expires_in, or expires_at allowing ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes for clock differences) had ended when it arrived, so it was not sent. Check the token lifetime the provider is set to issue, and its clock.`,
+		);
+	}
+	return token;
+}
+
 /** Starts the one fetch of a session; a failed fetch leaves nothing behind, so the next caller tries again. */
 function startFetch(session: Session, fetchToken: () => Promise<IssuedToken>): Promise<SessionToken> {
-	const pending = fetchToken().then(renewAfterOf);
+	const pending = fetchToken().then(usableOnArrival).then(renewAfterOf);
 	session.pending = pending;
 	pending.then(
 		(token) => {
@@ -306,6 +336,17 @@ function storedSessionToken(credentials: ICredentialDataDecryptedObject, identit
 	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
 	if (!match || match[1] !== fingerprintOf(identity)) return undefined;
 	return { accessToken: match[3], renewAfter: match[2] === undefined ? undefined : Number(match[2]) };
+}
+
+/**
+ * The access tokens to hide from any error of an item with this credential data: the one in its
+ * stored session token, and every token this process holds (another item may have renewed it).
+ */
+export function managedTokens(credentials: IDataObject): string[] {
+	const stored = typeof credentials[SESSION_TOKEN] === 'string' ? BOUND_TOKEN.exec(credentials[SESSION_TOKEN])?.[3] : undefined;
+	return [stored, ...[...sessions.values()].map((session) => session.token?.accessToken)].filter(
+		(token): token is string => token !== undefined,
+	);
 }
 
 /** The stored session token when it was issued for these credential values; undefined otherwise. */

@@ -47,14 +47,48 @@ export function parsedUrl(url: string, base?: string): URL | undefined {
 	}
 }
 
-/** Refuses plain http:// to another machine unless the credential allows it. */
-export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean): void {
+/**
+ * Refuses plain http:// to another machine unless the credential allows it.
+ *
+ * @param allowHttp the credential's Allow Unencrypted HTTP; undefined where no credential offers it
+ */
+export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean | undefined): void {
 	const parsed = parsedUrl(url);
 	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
 		throw new UnsafeUrlError(
-			`${field} uses unencrypted http://, which would send the credential’s secrets in clear text: use https://, or turn on Allow Unencrypted HTTP (Insecure) in the credential`,
+			allowHttp === undefined
+				? `${field} uses unencrypted http://, which would send secrets in clear text: use https://`
+				: `${field} uses unencrypted http://, which would send the credential’s secrets in clear text: use https://, or turn on Allow Unencrypted HTTP (Insecure) in the credential`,
 		);
 	}
+}
+
+/**
+ * Refuses a proxy that would see the request in clear text on another machine (n8n's proxy
+ * settings take an http:// proxy for https:// addresses too), as a base URL is refused.
+ */
+export function assertSafeProxy(proxy: { host?: string; protocol?: string } | string | undefined, allowHttp: boolean | undefined): void {
+	if (!proxy) return;
+	const url = typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`;
+	assertEncryptedUnlessLocal(url, 'The proxy (Settings > Request Options > Proxy)', allowHttp);
+}
+
+/**
+ * The rules every address a request goes to must pass, at the moment it is sent (a node's own
+ * URL field, a redirect hop): http(s) only, no user:password@ (axios would send it as Basic
+ * auth), and no plain http:// to another machine.
+ *
+ * @param field how the message names the address (the field it comes from)
+ */
+export function assertSendable(url: string, field: string, allowHttp: boolean | undefined): void {
+	const parsed = parsedUrl(url);
+	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+		throw new UnsafeUrlError(`${field} must start with https://`);
+	}
+	if (parsed.username !== '' || parsed.password !== '') {
+		throw new UnsafeUrlError(`${field} must not contain a user name or password (user:password@)`);
+	}
+	assertEncryptedUnlessLocal(url, field, allowHttp);
 }
 
 /**
@@ -64,7 +98,7 @@ export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp
  *
  * @param field the field as the credential panel shows it
  */
-export function checkedUrl(value: unknown, field: string, allowHttp: boolean): string {
+export function checkedUrl(value: unknown, field: string, allowHttp: boolean | undefined): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw new UnsafeUrlError(`${field} is required`);
 	const parsed = parsedUrl(text);

@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteSingleFunctions } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
 import type { ApiProvider } from './provider';
+import { checkedUrl } from './urls';
 
 /*
  * Field rules for validating an item before anything is sent. Each rule names the field as
@@ -24,6 +25,20 @@ export function requiredText(label: string, { max }: { max?: number } = {}) {
 	return max === undefined
 		? rule
 		: rule.refine((value) => value.length <= max, `${label} must be at most ${max} characters`);
+}
+
+/**
+ * An address in a node field (a node run without credential sets it there): the rules of a
+ * credential's base URL (urls.ts), with no option to allow plain http:// to another machine.
+ */
+export function address(label: string) {
+	return requiredText(label).superRefine((value, context) => {
+		try {
+			checkedUrl(value, label, undefined);
+		} catch (error) {
+			context.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+		}
+	});
 }
 
 /** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */

@@ -4,7 +4,8 @@
  * captive portal, and an operation the node does not have; and a rule's own message from zod,
  * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
-import { startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
+import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../mock/knetik.ts';
+import { itemsOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';
 
@@ -12,6 +13,7 @@ const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name:
 const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Long-Term Token API (sandbox)' } };
 const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
 const confluentApi = { confluentCloudApi: { id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' } };
+const wrongPassword = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikWrongPw1', name: 'Knetik Cloud with a wrong password' } };
 
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
@@ -19,7 +21,24 @@ let revocable: { id: string; value: string };
 beforeAll(async () => {
 	n8n = await startRealN8n();
 	revocable = n8n.mocks.mocks.c2m.issueLongTermToken();
+	await n8n.importCredentials([
+		{
+			...wrongPassword.knetikCloudPasswordOAuth2Api,
+			type: 'knetikCloudPasswordOAuth2Api',
+			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: 'not-the-password', clientId: KNETIK_PUBLIC_CLIENT },
+		},
+	]);
 	await n8n.importWorkflows([
+		chainWorkflow('e2eFaultWrongPassword', '50 items with a wrong password', [
+			...items(Array.from({ length: 50 }, (_, i) => ({ n: String(i) }))),
+			{
+				name: 'List tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'getAll', limit: 1 },
+				credentials: wrongPassword,
+				onError: 'continueRegularOutput',
+			},
+		]),
 		chainWorkflow('e2eFaultDelete', 'Delete with a username that resolves to nothing', [
 			...items([{ user: '' }]),
 			{
@@ -56,6 +75,22 @@ beforeAll(async () => {
 				type: 'runAi',
 				parameters: { operation: 'refresh', refreshToken: 'refresh-token-value', requestOptions: { timeout: 1500 } },
 				credentials: runAi,
+			},
+		]),
+		chainWorkflow('e2eFaultApiTimeout', 'An API that never answers, with the node’s Timeout', [
+			{
+				name: 'List tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'getAll', limit: 1, requestOptions: { timeout: 1500 } },
+				credentials: password,
+			},
+		]),
+		chainWorkflow('e2eFaultProxy', 'A plain-http proxy on another machine', [
+			{
+				name: 'List tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'getAll', limit: 1, requestOptions: { proxy: 'http://10.255.255.1:3128' } },
+				credentials: password,
 			},
 		]),
 		chainWorkflow('e2eFaultNotText', 'A share token that is not text', [
@@ -160,6 +195,48 @@ test(
 		} finally {
 			runai.server.clearFaults();
 		}
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'fail closed: 50 items with a wrong password make one password-grant attempt, and every item says why',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		knetik.server.clearRequests();
+		const execution = await n8n.execute('e2eFaultWrongPassword');
+		const listed = itemsOf(execution, 'List tokens');
+		expect(listed).toHaveLength(50);
+		expect(new Set(listed.map((item) => item.json.error))).toEqual(new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']));
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+		expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'an API call that gets no answer is reported as a timeout, on n8n 1.x as on 2.x',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 0 });
+		try {
+			const error = stoppedWith(await n8n.execute('e2eFaultApiTimeout'));
+			expect(error.message).toBe('Knetik Cloud did not answer within 1.5 seconds');
+		} finally {
+			knetik.server.clearFaults();
+		}
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'a plain-http proxy on another machine in Settings > Request Options is refused before anything is sent',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		knetik.server.clearRequests();
+		const error = stoppedWith(await n8n.execute('e2eFaultProxy'));
+		expect(error.message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) uses unencrypted http:\/\//);
+		expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
 	},
 	E2E_TIMEOUT,
 );

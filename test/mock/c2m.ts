@@ -33,6 +33,9 @@ export class C2mMock {
 	/** When false, Issue Long-Term leaves token_id out of the body: the id is only in X-Token-Id. */
 	tokenIdInBody = true;
 
+	/** How far this server's clock is behind n8n's: its `expires_at` is that much earlier. */
+	clockBehindMs = 0;
+
 	private readonly clients = new Map([[C2M_CLIENT.id, { secret: C2M_CLIENT.secret, otp: C2M_CLIENT.otp }]]);
 
 	/** Every token issued, by its value. */
@@ -106,7 +109,8 @@ export class C2mMock {
 				token_type: 'Bearer',
 				access_token: value,
 				expires_in: lifetimeSeconds,
-				expires_at: new Date(token.expiresAt).toISOString(),
+				// A server whose clock is behind n8n's says its tokens expire that much earlier.
+				expires_at: new Date(token.expiresAt - this.clockBehindMs).toISOString(),
 				scopes: token.scopes,
 				...(includeId ? { token_id: token.id } : {}),
 			},

@@ -47,6 +47,12 @@ export class KnetikMock {
 	/** Knetik types `expires_in` as a string; its README sample sends a number. */
 	expiresInAsString = true;
 
+	/** The `expires_in` the token endpoint sends, where a test sets one (an edge of a token's life). */
+	issuedLifetime: unknown = undefined;
+
+	/** The largest page the list serves, whatever size is asked (Knetik documents none: a server may cap it). */
+	maxPageSize = Infinity;
+
 	private readonly clients = new Map<string, { secret?: string; admin: boolean }>([
 		[KNETIK_ADMIN_CLIENT.id, { secret: KNETIK_ADMIN_CLIENT.secret, admin: true }],
 		[KNETIK_PLAIN_CLIENT.id, { secret: KNETIK_PLAIN_CLIENT.secret, admin: false }],
@@ -126,7 +132,7 @@ export class KnetikMock {
 			body: {
 				access_token: accessToken,
 				token_type: 'bearer',
-				expires_in: this.expiresInAsString ? '3599' : 3599,
+				expires_in: this.issuedLifetime ?? (this.expiresInAsString ? '3599' : 3599),
 				refresh_token: mintToken('knetik_refresh'),
 				scope: 'write read',
 			},
@@ -151,9 +157,10 @@ export class KnetikMock {
 	private list(request: RecordedRequest): MockResponse {
 		const unknown = [...request.query.keys()].filter((name) => !LIST_PARAMETERS.includes(name));
 		if (unknown.length) return this.server.error(400, `Unknown parameter(s): ${unknown.join(', ')}`, 'invalid_request');
-		const size = Number(request.query.get('size') ?? 25);
+		const asked = Number(request.query.get('size') ?? 25);
+		const size = Math.min(asked, this.maxPageSize);
 		const page = Number(request.query.get('page') ?? 1);
-		if (!Number.isInteger(size) || size < 1) return { status: 400, body: knetikErrorBody(400, 'must be a positive integer', 'size') };
+		if (!Number.isInteger(asked) || asked < 1) return { status: 400, body: knetikErrorBody(400, 'must be a positive integer', 'size') };
 		if (!Number.isInteger(page) || page < 1) return { status: 400, body: knetikErrorBody(400, 'pages start at 1', 'page') };
 
 		const orders = (request.query.get('order') ?? '').split(',').filter(Boolean).map((entry) => entry.split(':'));

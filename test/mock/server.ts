@@ -27,6 +27,8 @@ export interface MockResponse {
 	/** Sent as it is instead of `body` as JSON: what a proxy, a captive portal or a wrong host answers. */
 	rawBody?: string;
 	headers?: Record<string, string>;
+	/** Sends the headers at once, then the body one byte every this many ms: a server that trickles. */
+	trickleMs?: number;
 }
 
 /** Answers a request; `params` holds the values of the route's `:name` segments. */
@@ -96,9 +98,9 @@ export class MockServer {
 
 	private readonly server: Server;
 
-	private readonly faults: MockResponse[] = [];
+	private readonly faults: Array<MockResponse | Handler> = [];
 
-	private readonly matchedFaults: Array<{ match: (request: RecordedRequest) => boolean; response: MockResponse }> = [];
+	private readonly matchedFaults: Array<{ match: (request: RecordedRequest) => boolean; response: MockResponse | Handler }> = [];
 
 	constructor(options: MockServerOptions) {
 		this.name = options.name;
@@ -140,7 +142,7 @@ export class MockServer {
 	}
 
 	/** Every request `match` accepts gets `response` (status 0: no answer at all) until clearFaults(). */
-	answerWhen(match: (request: RecordedRequest) => boolean, response: MockResponse): void {
+	answerWhen(match: (request: RecordedRequest) => boolean, response: MockResponse | Handler): void {
 		this.matchedFaults.push({ match, response });
 	}
 
@@ -155,7 +157,7 @@ export class MockServer {
 	}
 
 	/** The next request gets this answer instead of its normal one: a misbehaving server or a proxy in the way. */
-	answerNext(response: MockResponse): void {
+	answerNext(response: MockResponse | Handler): void {
 		this.faults.push(response);
 	}
 
@@ -195,10 +197,8 @@ export class MockServer {
 
 		let response: MockResponse;
 		try {
-			response =
-				this.faults.shift() ??
-				this.matchedFaults.find((fault) => fault.match(request))?.response ??
-				(await this.route(request));
+			const fault = this.faults.shift() ?? this.matchedFaults.find((matched) => matched.match(request))?.response;
+			response = (typeof fault === 'function' ? await fault(request, {}) : fault) ?? (await this.route(request));
 		} catch (error) {
 			response = this.error(500, `Mock failure: ${(error as Error).message}`, 'mock_failure');
 		}
@@ -210,7 +210,18 @@ export class MockServer {
 		if (response.body !== undefined) headers['content-type'] ??= 'application/json';
 		request.response = { ...response, headers };
 		res.writeHead(response.status, headers);
-		res.end(response.rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body)));
+		const body = response.rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
+		if (response.trickleMs === undefined || body === undefined) {
+			res.end(body);
+			return;
+		}
+		res.flushHeaders();
+		for (const byte of Buffer.from(body)) {
+			if (res.destroyed) return;
+			await new Promise((resolve) => setTimeout(resolve, response.trickleMs));
+			res.write(Buffer.from([byte]));
+		}
+		res.end();
 	}
 
 	private async route(request: RecordedRequest): Promise<MockResponse> {

@@ -1,0 +1,78 @@
+import { createHash } from 'crypto';
+import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { oncePerNodeRun } from './nodeRun';
+import { DEFAULT_TIMEOUT_MS, withinDeadline } from './timeout';
+
+/*
+ * A credential's token requests as a node run sends them. Identity providers lock an account
+ * after a few refused attempts, and a node run sends every item's request at once: so within
+ * one node run a token request the endpoint refused (4xx: a wrong password, invalid_grant) is
+ * not sent again, and one that failed for a passing reason (5xx, no answer) is sent at most
+ * MAX_ATTEMPTS times. Each later item gets the same answer, and so the same error. The next
+ * node run (the next execution) tries again.
+ */
+
+/** Attempts of one token request per node run when it fails for a passing reason. */
+export const MAX_ATTEMPTS = 3;
+
+/** Marks a credential's token request, so that the node run it is sent for can govern it. */
+const TOKEN_REQUEST = Symbol('tokenRequest');
+
+type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
+
+/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
+export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
+	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
+}
+
+/** What a node run knows of one token request: how often it failed, and its final answer once it is settled. */
+interface Attempts {
+	failures: number;
+	final?: { response: IN8nHttpFullResponse } | { error: unknown };
+}
+
+const runsMemory = new WeakMap<IExecuteData, Map<string, Attempts>>();
+
+function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOptions): string {
+	return createHash('sha256').update(JSON.stringify([method, baseURL, url, qs, body, auth, headers])).digest('hex');
+}
+
+/**
+ * Governs the token requests the credential sends for this item: the node's Timeout, and the
+ * node run's memory of refusals. n8n hands a credential's preAuthentication nothing of the node
+ * but a wrapper around the item's own `helpers.httpRequest` (n8n 2.41 adds the credential's
+ * allowed domains there, copying the request options, marks included), so the item's
+ * `httpRequest` is where the node run can reach them. Other requests pass through unchanged.
+ */
+export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs: number): void {
+	const memory = oncePerNodeRun(runsMemory, context, () => new Map<string, Attempts>());
+	const { helpers } = context;
+	const send = helpers.httpRequest;
+	helpers.httpRequest = async (request: MarkedRequest) => {
+		if (!request[TOKEN_REQUEST]) return await send(request);
+		const key = keyOf(request);
+		const attempts = memory.get(key) ?? { failures: 0 };
+		memory.set(key, attempts);
+		if (attempts.final) {
+			if ('error' in attempts.final) throw attempts.final.error;
+			return attempts.final.response;
+		}
+		const settle = (final: Attempts['final']) => {
+			attempts.failures += 1;
+			if (attempts.failures >= MAX_ATTEMPTS) attempts.final = final;
+		};
+		return await send({ ...request, ...withinDeadline(timeoutMs) }).then(
+			(response: IN8nHttpFullResponse) => {
+				const status = response?.statusCode ?? 200;
+				if (status >= 400 && status < 500) attempts.final = { response };
+				else if (status >= 500) settle({ response });
+				return response;
+			},
+			async (error: unknown) => {
+				settle({ error });
+				return await Promise.reject(error);
+			},
+		);
+	};
+}

@@ -1,0 +1,182 @@
+/**
+ * Guarantees that must hold for every request and every error, not only on the path they were
+ * first written for: the token a credential manages is hidden like its stored secrets, hiding
+ * never fails whatever a secret's size, a node's own URL field and its proxy follow the
+ * credential's URL rules, the Timeout bounds the whole answer, Return All follows the API's
+ * own end markers, and a credential left over from another resource does not stop an
+ * operation that takes none.
+ */
+import got from 'got';
+
+import { createMocks } from '../scripts/mocks.ts';
+import type { N8nHarness, RunOptions } from './harness/n8n.ts';
+import { IDENTITY_POOL_ID, CLOUD_API_KEY } from './mock/confluent.ts';
+import { IDP_CLIENT } from './mock/identityProvider.ts';
+import type { RecordedRequest } from './mock/server.ts';
+import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
+
+const { confluent, identityProvider: idp, runAi: runai, knetik } = createMocks();
+const servers = [confluent.server, idp.server, runai.server, knetik.server];
+serveDuringTests(servers);
+
+let n8n: N8nHarness;
+beforeEach(() => {
+	n8n = harnessWithEverything();
+	for (const server of servers) {
+		server.clearRequests();
+		server.clearFaults();
+	}
+	knetik.maxPageSize = Infinity;
+});
+
+function knetikClient(): RunOptions['credentials'] {
+	const client = knetik.addAdminClient();
+	return {
+		knetikCloudOAuth2Api: n8n.addCredential('knetikCloudOAuth2Api', { baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret }),
+	};
+}
+
+function knetikGetAll(parameters: Record<string, unknown> = {}): RunOptions {
+	return {
+		node: 'knetikCloud',
+		parameters: { authentication: 'clientCredentials', resource: 'token', operation: 'getAll', ...parameters },
+		credentials: knetikClient(),
+	};
+}
+
+const listCalls = () => knetik.server.requests.filter((request) => request.rawPath === '/auth/tokens');
+
+describe('the way back: every secret the item knows is hidden', () => {
+	test('the access token the credential manages, echoed by the API bare, after Bearer, URL-encoded and in base64', async () => {
+		let sent = '';
+		knetik.server.answerWhen(
+			(request) => request.rawPath === '/auth/tokens',
+			(request: RecordedRequest) => {
+				sent = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
+				const forms = [`Bearer ${sent}`, encodeURIComponent(`${sent}/`), Buffer.from(`token=${sent}`).toString('base64')];
+				return { status: 403, body: { result: 'forbidden', message: `Refused: ${forms.join(' ')}` } };
+			},
+		);
+		for (const continueOnFail of [false, true]) {
+			const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), continueOnFail });
+			expect(sent).toMatch(/\w{8,}/);
+			expect((continueOnFail ? result.items[0].error : errorOf(result))?.message).toContain('Refused');
+			const shown = everythingShown(result);
+			expect(shown).not.toContain(sent);
+			expect(shown).not.toContain(Buffer.from(`token=${sent}`).toString('base64').slice(0, 12));
+		}
+	});
+
+	test('a 100 KB secret is hidden without failing: the field’s own message stays', async () => {
+		const secret = 'a'.repeat(100_000);
+		const client = runai.addClient();
+		const runai100k = { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'clientCredentials', clientId: client.id, clientSecret: client.secret }) };
+		const result = await n8n.run({
+			node: 'runAi',
+			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: client.id, clientSecret: secret },
+			credentials: runai100k,
+		});
+		expect(errorOf(result).message).toBe('Client Secret must be at most 500 characters');
+		expect(everythingShown(result)).not.toContain('a'.repeat(50));
+	});
+});
+
+describe('the door: every address a request contacts follows the URL rules', () => {
+	function exchange(baseUrl: string): RunOptions {
+		return {
+			node: 'confluentCloud',
+			parameters: { resource: 'oauthToken', operation: 'exchange', subjectToken: 'a.jwt.value', identityPoolId: IDENTITY_POOL_ID, expiresIn: 600, baseUrl },
+		};
+	}
+
+	test.each([
+		['plain http to another machine', 'http://confluent.example.com', /Base URL uses unencrypted http:\/\//],
+		['a user name and password', `http://user:pass@${new URL('http://127.0.0.1').host}:1`, /Base URL must not contain a user name or password/],
+		['a query', 'https://api.confluent.cloud/?x=1', /Base URL must not contain a query/],
+	])('a node’s own Base URL with %s is refused, naming the field, before anything is sent', async (_case, baseUrl, message) => {
+		const result = await n8n.run(exchange(baseUrl));
+		expect(errorOf(result).message).toMatch(message);
+		expect(confluent.server.requests).toHaveLength(0);
+	});
+
+	test('a plain-http proxy on another machine is refused before the API key is sent', async () => {
+		const result = await n8n.run({ ...knetikGetAll({ limit: 1, requestOptions: { proxy: 'http://10.255.255.1:3128', timeout: 1500 } }) });
+		expect(errorOf(result).message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) uses unencrypted http:\/\//);
+		expect(knetik.server.requests).toHaveLength(0);
+	});
+});
+
+describe('time: the Timeout bounds the whole request', () => {
+	test('a server that sends its headers and trickles the body fails at the Timeout, not when it is done', async () => {
+		const credentials = knetikClient();
+		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials }); // the token, fetched beforehand
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', {
+			status: 200,
+			body: { content: [], last: true, total_elements: 0, padding: 'x'.repeat(60) },
+			trickleMs: 100,
+		});
+		const result = await n8n.run({ ...knetikGetAll({ limit: 1, requestOptions: { timeout: 1000 } }), credentials });
+		expect(errorOf(result).message).toBe('Knetik Cloud did not answer within 1 second');
+	});
+
+	test('a credential’s token request that trickles fails at the node’s Timeout', async () => {
+		knetik.server.answerWhen((request) => request.rawPath === '/oauth/token', {
+			status: 200,
+			body: { access_token: 'trickled-token', token_type: 'bearer', expires_in: '3600', padding: 'x'.repeat(60) },
+			trickleMs: 100,
+		});
+		const result = await n8n.run(knetikGetAll({ limit: 1, requestOptions: { timeout: 1000 } }));
+		expect(errorOf(result).message).toMatch(/did not answer within 1 second/);
+		expect(listCalls()).toHaveLength(0);
+	});
+
+	test('a Timeout above what a timer holds (2^31-1 ms) is capped, not a failure at once', async () => {
+		const result = await n8n.run(knetikGetAll({ limit: 1, requestOptions: { timeout: 3_000_000_000 } }));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+	});
+});
+
+describe('Return All follows the API’s own end markers', () => {
+	test('a server that caps the page size below the one asked for still gives every token', async () => {
+		knetik.maxPageSize = 50;
+		const result = await n8n.run(knetikGetAll({ returnAll: true }));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(knetik.stored.length);
+		expect(listCalls()).toHaveLength(Math.ceil(knetik.stored.length / 50));
+	});
+
+	test('a server that ignores the page number and never says last ends with an error saying so', async () => {
+		const page = { content: Array.from({ length: 100 }, (_, i) => ({ username: `u${i}`, client_id: 'c', token: null })), last: false, number: 0, size: 100, total_elements: 100_000 };
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 200, body: page });
+		const result = await n8n.run(knetikGetAll({ returnAll: true }));
+		expect(errorOf(result).message).toBe('Knetik Cloud sent the same page twice');
+		expect(listCalls()).toHaveLength(2);
+	});
+
+	test('more entries than the total the API announced end with an error', async () => {
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', (request: RecordedRequest) => {
+			const number = Number(request.query.get('page')) - 1;
+			const content = Array.from({ length: 100 }, (_, i) => ({ username: `u${number}-${i}`, client_id: 'c', token: null }));
+			return { status: 200, body: { content, last: false, number, size: 100, total_elements: 150 } };
+		});
+		const result = await n8n.run(knetikGetAll({ returnAll: true }));
+		expect(errorOf(result).message).toBe('Knetik Cloud sent more entries than the 150 it announced');
+		expect(listCalls()).toHaveLength(2);
+	});
+});
+
+test('a credential left over from another resource does not stop an operation that takes none', async () => {
+	const { access_token: jwt } = await got
+		.post(`${idp.server.url}/oauth2/token`, { form: { grant_type: 'client_credentials', client_id: IDP_CLIENT.id, client_secret: IDP_CLIENT.secret } })
+		.json<{ access_token: string }>();
+	const cloud = n8n.addCredential('confluentCloudApi', { baseUrl: confluent.server.url, apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret });
+	const result = await n8n.run({
+		node: 'confluentCloud',
+		parameters: { resource: 'oauthToken', operation: 'exchange', subjectToken: jwt, identityPoolId: IDENTITY_POOL_ID, expiresIn: 600, baseUrl: confluent.server.url },
+		credentials: { confluentCloudApi: cloud },
+	});
+	expect(result.error).toBeUndefined();
+	expect(result.items[0].json.access_token).toMatch(/^sts_/);
+	expect(confluent.server.requests[0].headers.authorization).toBeUndefined();
+});

@@ -1,0 +1,119 @@
+/**
+ * A token's life at its edges: a token already dead when it arrives is refused with what the
+ * token endpoint did, never sent for a fake API 401; an absolute expiry behind n8n's clock is
+ * read with an allowance for clock skew, the earlier of it and the lifetime winning; and any
+ * lifetime, however long, is stored in a form the credential reads back.
+ */
+import { createMocks } from '../scripts/mocks.ts';
+import type { N8nHarness, RunOptions } from './harness/n8n.ts';
+import { C2M_CLIENT } from './mock/c2m.ts';
+import { KNETIK_PUBLIC_CLIENT } from './mock/knetik.ts';
+import { errorOf, harnessWithEverything, serveDuringTests, storedToken } from './support.ts';
+
+const { knetik, c2m } = createMocks();
+serveDuringTests([knetik.server, c2m.server]);
+
+let n8n: N8nHarness;
+beforeEach(() => {
+	n8n = harnessWithEverything();
+	knetik.server.clearRequests();
+	knetik.issuedLifetime = undefined;
+	c2m.clockBehindMs = 0;
+});
+
+function knetikList(): { run: RunOptions; credential: ReturnType<N8nHarness['addCredential']> } {
+	const user = knetik.addAdminUser();
+	const credential = n8n.addCredential('knetikCloudPasswordOAuth2Api', {
+		baseUrl: knetik.server.url,
+		username: user.username,
+		password: user.password,
+		clientId: KNETIK_PUBLIC_CLIENT,
+	});
+	return {
+		credential,
+		run: {
+			node: 'knetikCloud',
+			parameters: { authentication: 'password', resource: 'token', operation: 'getAll', limit: 1 },
+			credentials: { knetikCloudPasswordOAuth2Api: credential },
+		},
+	};
+}
+
+const listCalls = () => knetik.server.requestsTo('/auth/tokens');
+
+test.each<[unknown]>([['0'], [0], [-30]])(
+	'a token issued with expires_in %p is refused as expired on arrival, and never sent',
+	async (lifetime) => {
+		knetik.issuedLifetime = lifetime;
+		const result = await n8n.run(knetikList().run);
+		expect(errorOf(result).message).toBe('The credential could not get an access token: the token endpoint issued one that had already expired');
+		expect(errorOf(result).description).toContain('clock differences');
+		expect(listCalls()).toHaveLength(0);
+	},
+);
+
+test('a lifetime of 10^18 seconds is stored in a form the credential reads back', async () => {
+	knetik.issuedLifetime = 1e18;
+	const { run, credential } = knetikList();
+	const result = await n8n.run(run);
+	expect(result.error).toBeUndefined();
+	const stored = String(n8n.credentials.storedData(credential).sessionToken);
+	expect(storedToken(stored)).toBe(String(listCalls()[0].headers.authorization).replace(/^Bearer /, ''));
+	expect(stored).toMatch(/^[0-9a-f]{32}@\d+:/);
+});
+
+test('C2M: an expires_at a minute before n8n’s now, with expires_in 900, gives a token that is sent', async () => {
+	// The server's clock is 16 minutes behind: its 900-second token "expired" a minute ago.
+	c2m.clockBehindMs = 16 * 60_000;
+	const credential = n8n.addCredential('c2mShortTermTokenApi', { baseUrl: c2m.server.url, longTermToken: c2m.longTermToken() });
+	c2m.server.clearRequests();
+	const result = await n8n.run({
+		node: 'c2m',
+		parameters: { resource: 'token', operation: 'issueLongTerm', authentication: 'shortTermToken', clientId: C2M_CLIENT.id },
+		credentials: { c2mShortTermTokenApi: credential },
+	});
+	expect(result.error).toBeUndefined();
+	expect(c2m.server.requestsTo('/auth/tokens/short')).toHaveLength(1);
+	expect(c2m.server.requestsTo('/auth/tokens/long').map((request) => request.response?.status)).toEqual([201]);
+});
+
+describe('fail closed: a node run does not repeat a token request the endpoint refused', () => {
+	const items = Array.from({ length: 200 }, () => ({}));
+
+	test.each([[undefined], [1]])('200 items with a wrong password (Max Concurrent Requests %p): one password-grant attempt, every item told why', async (maxConcurrentRequests) => {
+		const { run } = knetikList();
+		const credential = run.credentials!.knetikCloudPasswordOAuth2Api;
+		const stored = n8n.credentials.storedData(credential);
+		const wrong = n8n.addCredential('knetikCloudPasswordOAuth2Api', { ...stored, password: 'not-the-password' });
+		const result = await n8n.run({
+			...run,
+			parameters: { ...run.parameters, requestOptions: maxConcurrentRequests ? { maxConcurrentRequests } : {} },
+			credentials: { knetikCloudPasswordOAuth2Api: wrong },
+			items,
+			continueOnFail: true,
+		});
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+		expect(listCalls()).toHaveLength(0);
+		expect(result.items).toHaveLength(200);
+		expect(new Set(result.items.map((item) => item.error?.message))).toEqual(
+			new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']),
+		);
+
+		// The next execution tries again.
+		await n8n.run({ ...run, credentials: { knetikCloudPasswordOAuth2Api: wrong }, continueOnFail: true });
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(2);
+	});
+
+	test('a token endpoint that answers 500: at most three attempts in a node run of 100 items', async () => {
+		knetik.server.answerWhen((request) => request.rawPath === '/oauth/token', knetik.server.error(500, 'Database unavailable', 'server_error'));
+		try {
+			const { run } = knetikList();
+			const result = await n8n.run({ ...run, items: items.slice(0, 100), continueOnFail: true });
+			expect(knetik.server.requestsTo('/oauth/token').length).toBeLessThanOrEqual(3);
+			expect(result.items).toHaveLength(100);
+			expect(result.items.every((item) => /could not get an access token/.test(item.error?.message ?? ''))).toBe(true);
+		} finally {
+			knetik.server.clearFaults();
+		}
+	});
+});
