@@ -39,9 +39,17 @@ export class C2mClientKeyApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'The client secret Click2Mail issued with the client ID. It is sent only in the body of Issue Long-Term Token, to the Base URL below.',
 		},
 		C2M_BASE_URL_PROPERTY,
 		allowUnencryptedHttpProperty,
+		{
+			displayName:
+				'Its Test button issues a real long-term token each time: the shortest C2M allows (one hour, no scopes), which you can revoke with the C2M node.',
+			name: 'testNotice',
+			type: 'notice',
+			default: '',
+		},
 	];
 
 	authenticate = authenticateWith((credentials) => ({

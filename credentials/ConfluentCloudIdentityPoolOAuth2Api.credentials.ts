@@ -86,6 +86,7 @@ export class ConfluentCloudIdentityPoolOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'The client secret your identity provider issued for this client. It is sent only to the Identity Provider Token URL.',
 		},
 		{
 			displayName: 'Scope',

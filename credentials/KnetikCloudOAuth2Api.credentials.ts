@@ -59,6 +59,7 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'The client secret Knetik issued for this admin client. It is sent only to the Base URL’s /oauth/token endpoint.',
 		},
 		// An opt-in for unusual setups, after the fields everyone fills.
 		allowUnencryptedHttpProperty,
