@@ -117,6 +117,17 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 		}
 	});
 
+	test('opens on an operation that reads where it has one: dragged in and run, it creates nothing', () => {
+		const readsFirst: Record<string, string> = { confluentCloud: 'getResources', knetikCloud: 'getAll' };
+		const expected = readsFirst[node.description.name];
+		if (expected === undefined) return; // every operation of Run:ai and C2M issues a token
+		const resource = node.description.properties.find((p) => p.name === 'resource')?.default;
+		const operation = node.description.properties.find(
+			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource ?? [resource]).includes(resource as string),
+		);
+		expect(operation?.default).toBe(expected);
+	});
+
 	test('shows its Resource and Operation selectors in n8n’s editor', () => {
 		// n8n's editor (nodeTypesUtils.isAuthRelatedParameter) hides every field that a field
 		// choosing the credential depends on; an Authentication field shown per operation would

@@ -51,7 +51,7 @@ export const sharedTokenOperations: INodeProperties = {
 			}),
 		},
 	],
-	default: 'redeem',
+	default: 'getResources',
 };
 
 export const sharedTokenFields: INodeProperties[] = [
