@@ -117,3 +117,18 @@ describe('fail closed: a node run does not repeat a token request the endpoint r
 		}
 	});
 });
+
+test('an API that refuses every freshly issued token: one renewal in the node run, then every item says so, with no more token requests', async () => {
+	knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', knetik.server.error(401, 'Invalid token', 'unauthorized'));
+	try {
+		const { run } = knetikList();
+		const result = await n8n.run({ ...run, items: Array.from({ length: 100 }, () => ({})), continueOnFail: true });
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(2);
+		expect(listCalls()).toHaveLength(2);
+		expect(new Set(result.items.map((item) => item.error?.message))).toEqual(
+			new Set(['Knetik Cloud refused the access token the credential had just been issued']),
+		);
+	} finally {
+		knetik.server.clearFaults();
+	}
+});

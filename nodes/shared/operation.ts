@@ -34,7 +34,7 @@ import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { RedirectRefusedError, requestUrlOf, sameOriginRedirect } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, MAX_TIMEOUT_MS, withinDeadline } from './timeout';
-import { governTokenRequests } from './tokenRequests';
+import { assertNoRefusedToken, governTokenRequests, refusedFreshToken } from './tokenRequests';
 import { managedTokens, SESSION_TOKEN, TokenRequestError } from './tokens';
 import { ALLOW_UNENCRYPTED_HTTP, assertSafeProxy, assertSendable, UnsafeUrlError } from './urls';
 import { assertValidInput, type InputRules } from './validation';
@@ -140,6 +140,8 @@ interface DoorRules {
 	timeoutMs: number;
 	/** The credential's Allow Unencrypted HTTP; undefined when the item sends without a credential. */
 	allowHttp: boolean | undefined;
+	/** Whether the credential manages a token, which n8n renews after a 401 before the answer reaches here. */
+	managesToken: boolean;
 }
 
 /** Resolves once the signal aborts (the deadline of withinDeadline passes). */
@@ -181,6 +183,7 @@ function theDoor(
 				sendCredentialsOnCrossOriginRedirect: false,
 			},
 		};
+		assertNoRefusedToken(context);
 		for (let hop = 0; ; hop++) {
 			const relative = !/^[a-z][a-z\d+.-]*:\/\//i.test(current.options.url ?? '');
 			assertSendable(requestUrlOf(current.options), relative ? 'Base URL' : 'The request URL', rules.allowHttp);
@@ -198,6 +201,7 @@ function theDoor(
 			]);
 			if ('items' in outcome) return outcome.items;
 			const failure = findHttpFailure(outcome.error);
+			if (failure?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);
 			const next =
 				failure &&
 				sameOriginRedirect(
@@ -448,8 +452,9 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					requestData.options.baseURL ??= await credentialBaseUrl(this);
 					governTokenRequests(this, timeoutMs);
 					const allowHttp = runCredential ? (await itemCredentialData(this, runCredential.type))[ALLOW_UNENCRYPTED_HTTP] === true : undefined;
+					const managesToken = runCredential !== undefined && this.getCredentialsProperties(runCredential.type).some((property) => property.name === SESSION_TOKEN);
 					const sender = Object.create(this, {
-						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, { timeoutMs, allowHttp }) },
+						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, { timeoutMs, allowHttp, managesToken }) },
 					}) as IExecutePaginationFunctions;
 					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));

@@ -3,14 +3,16 @@ import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHt
 
 import { oncePerNodeRun } from './nodeRun';
 import { DEFAULT_TIMEOUT_MS, withinDeadline } from './timeout';
+import { TokenRequestError } from './tokens';
 
 /*
  * A credential's token requests as a node run sends them. Identity providers lock an account
  * after a few refused attempts, and a node run sends every item's request at once: so within
  * one node run a token request the endpoint refused (4xx: a wrong password, invalid_grant) is
  * not sent again, and one that failed for a passing reason (5xx, no answer) is sent at most
- * MAX_ATTEMPTS times. Each later item gets the same answer, and so the same error. The next
- * node run (the next execution) tries again.
+ * MAX_ATTEMPTS times. Each later item gets the same answer, and so the same error. An API that
+ * refuses a token just issued (after n8n renewed it for a 401) is told once: the node run's
+ * other items fail with that, and ask for no token. The next node run tries again.
  */
 
 /** Attempts of one token request per node run when it fails for a passing reason. */
@@ -32,7 +34,36 @@ interface Attempts {
 	final?: { response: IN8nHttpFullResponse } | { error: unknown };
 }
 
-const runsMemory = new WeakMap<IExecuteData, Map<string, Attempts>>();
+/** What a node run knows of its credential's tokens. */
+interface RunMemory {
+	requests: Map<string, Attempts>;
+	/** Set once the API refused a token that had just been issued. */
+	refusedToken?: TokenRequestError;
+}
+
+const runsMemory = new WeakMap<IExecuteData, RunMemory>();
+
+const memoryOf = (context: IExecuteSingleFunctions): RunMemory => oncePerNodeRun(runsMemory, context, () => ({ requests: new Map() }));
+
+/** Throws when the API refused a freshly issued token earlier in this node run: nothing is sent, no token asked for. */
+export function assertNoRefusedToken(context: IExecuteSingleFunctions): void {
+	const { refusedToken } = memoryOf(context);
+	if (refusedToken) throw refusedToken;
+}
+
+/**
+ * The error of an API 401 that came after n8n renewed the credential's token for the request
+ * (n8n renews once after a 401 and sends again): the API refuses tokens that were just issued.
+ * The node run remembers it (see assertNoRefusedToken).
+ */
+export function refusedFreshToken(context: IExecuteSingleFunctions, providerName: string): TokenRequestError {
+	const memory = memoryOf(context);
+	memory.refusedToken ??= new TokenRequestError(
+		`${providerName} refused the access token the credential had just been issued`,
+		`The token endpoint issued a token and ${providerName} answered 401 Unauthorized to it, after one renewal. The client or user may lack the scopes or roles these calls need, or the token endpoint may belong to another environment than the Base URL. The other items of this run were not sent and asked for no token; the next execution tries again.`,
+	);
+	return memory.refusedToken;
+}
 
 function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOptions): string {
 	return createHash('sha256').update(JSON.stringify([method, baseURL, url, qs, body, auth, headers])).digest('hex');
@@ -46,7 +77,7 @@ function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOp
  * `httpRequest` is where the node run can reach them. Other requests pass through unchanged.
  */
 export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs: number): void {
-	const memory = oncePerNodeRun(runsMemory, context, () => new Map<string, Attempts>());
+	const memory = memoryOf(context).requests;
 	const { helpers } = context;
 	const send = helpers.httpRequest;
 	helpers.httpRequest = async (request: MarkedRequest) => {
