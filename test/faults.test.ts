@@ -173,6 +173,7 @@ describe('A value the user set never silently disappears', () => {
 			await n8n.run(
 				runAiRun('create', {
 					grantType: 'client_credentials',
+					clientCredentialsFrom: 'node',
 					clientId: RUNAI_CLIENT.id,
 					clientSecret: RUNAI_CLIENT.secret,
 					options: { userAgent: '={{ $json.agent }}' },
@@ -208,7 +209,7 @@ const operations: [string, () => RunOptions, { answerNext(response: MockResponse
 		confluent.server,
 		{ status: 200 },
 	],
-	['Run:ai Create', () => runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret }), runai.server, { status: 200 }],
+	['Run:ai Create', () => runAiRun('create', { grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret }), runai.server, { status: 200 }],
 	['Run:ai Exchange Code', () => runAiRun('exchangeCode', { redirectUri: 'https://n8n.example.com/callback', code: 'code' }), runai.server, { status: 200 }],
 	['Run:ai Get App Token', () => runAiRun('getAppToken', { applicationId: 'a', applicationName: 'b', applicationSecret: 'app-secret-value' }), runai.server, { status: 200 }],
 	['Run:ai Refresh', () => runAiRun('refresh', { refreshToken: 'refresh-token-value' }), runai.server, { status: 200 }],
@@ -296,7 +297,7 @@ describe('No success without the documented success', () => {
 	});
 
 	test('the first characters shown never include a secret', async () => {
-		const options = runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: 'the-client-secret-1' });
+		const options = runAiRun('create', { grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: 'the-client-secret-1' });
 		runai.server.answerNext({ status: 200, rawBody: 'echo: the-client-secret-1', headers: { 'content-type': 'text/plain' } });
 		const result = await n8n.run(options);
 		expect(errorOf(result).description).toContain('echo: [redacted]');
@@ -456,7 +457,7 @@ describe('Input that cannot be right is refused, naming the field', () => {
 
 	test('Run:ai: the documented maximum lengths are enforced', async () => {
 		const error = errorOf(
-			await n8n.run(runAiRun('create', { grantType: 'client_credentials', clientId: 'x'.repeat(256), clientSecret: 's'.repeat(501) })),
+			await n8n.run(runAiRun('create', { grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: 'x'.repeat(256), clientSecret: 's'.repeat(501) })),
 		);
 		expect(error.message).toBe('Client ID must be at most 255 characters');
 		expect(error.description).toContain('Client Secret must be at most 500 characters');
@@ -470,7 +471,7 @@ describe('Input that cannot be right is refused, naming the field', () => {
 	])('Run:ai User-Agent with %s is refused, not stripped', async (_case, userAgent) => {
 		const error = errorOf(
 			await n8n.run(
-				runAiRun('create', { grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret, options: { userAgent } }),
+				runAiRun('create', { grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret, options: { userAgent } }),
 			),
 		);
 		expect(error.message).toBe(
@@ -607,6 +608,7 @@ test('Continue On Fail, Run:ai Create: 210 items, every 7th refused for its inpu
 	const result = await n8n.run({
 		...runAiRun('create', {
 			grantType: 'client_credentials',
+			clientCredentialsFrom: 'node',
 			clientId: '={{ $json.clientId }}',
 			clientSecret: '={{ $json.secret }}',
 			options: { userAgent: '={{ $json.agent }}' },

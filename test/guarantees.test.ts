@@ -73,7 +73,7 @@ describe('the way back: every secret the item knows is hidden', () => {
 		const runai100k = { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'clientCredentials', clientId: client.id, clientSecret: client.secret }) };
 		const result = await n8n.run({
 			node: 'runAi',
-			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: client.id, clientSecret: secret },
+			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: client.id, clientSecret: secret },
 			credentials: runai100k,
 		});
 		expect(errorOf(result).message).toBe('Client Secret must be at most 500 characters');

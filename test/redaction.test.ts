@@ -108,7 +108,7 @@ describe('errors from the nodes', () => {
 		runai.server.failNext(400, 'Invalid client');
 		const result = await n8n.run({
 			node: 'runAi',
-			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: 'app', clientSecret: secret },
+			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: 'app', clientSecret: secret },
 			credentials: { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted' }) },
 		});
 		const { node } = errorOf(result) as unknown as { node: { parameters: Record<string, unknown> } };
@@ -121,7 +121,7 @@ describe('errors from the nodes', () => {
 		const secret = 'typed-into-the-node-secret';
 		const result = await n8n.run({
 			node: 'runAi',
-			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: '  ', clientSecret: secret },
+			parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: '  ', clientSecret: secret },
 			credentials: { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted' }) },
 			continueOnFail: true,
 		});
@@ -207,7 +207,7 @@ describe('fuzz: random secrets echoed in every encoding never show', () => {
 					runai.server.failNext(400, echoed);
 					const result = await n8n.run({
 						node: 'runAi',
-						parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: 'app', clientSecret: secret },
+						parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: 'app', clientSecret: secret },
 						credentials: { runAiApi: n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted' }) },
 						continueOnFail: true,
 					});

@@ -54,7 +54,7 @@ describe('Token: Create sends each grant type with the keys Run:ai spells', () =
 	test.each([
 		[
 			'client credentials',
-			{ grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
+			{ grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
 			{ grantType: 'client_credentials', clientID: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
 		],
 		[
@@ -182,7 +182,7 @@ describe('legacy operations', () => {
 describe('errors show Run:ai’s message and details', () => {
 	test('400: refused credentials, without the secret anywhere', async () => {
 		const secret = 'not-the-client-secret';
-		const result = await n8n.run(create({ grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: secret }));
+		const result = await n8n.run(create({ grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: secret }));
 		const error = errorOf(result);
 		expect(error.message).toBe('Run:ai: Invalid credentials (the client_credentials grant was refused)');
 		expect(error.description).toContain('HTTP 400 Bad Request');
@@ -213,6 +213,25 @@ describe('errors show Run:ai’s message and details', () => {
 	});
 });
 
+describe('Create with the client credentials grant takes the client ID and secret from the credential by default', () => {
+	test('sent from the credential, with nothing typed into the node', async () => {
+		const client = runai.addClient();
+		const credential = clientCredentials({ clientId: client.id, clientSecret: client.secret });
+		const result = await n8n.run(tokenOperation('create', { grantType: 'client_credentials' }, credential));
+		expect(result.error).toBeUndefined();
+		const created = runai.server.requests.filter((request) => request.rawPath === '/api/v1/token').pop();
+		expect(created?.body).toEqual({ grantType: 'client_credentials', clientID: client.id, clientSecret: client.secret });
+	});
+
+	test('a credential with an access token instead is refused, naming what to change, before anything is sent', async () => {
+		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted-token' });
+		const error = errorOf(await n8n.run(tokenOperation('create', { grantType: 'client_credentials' }, credential)));
+		expect(error.message).toBe('The Run:ai credential holds no client ID and secret');
+		expect(error.description).toContain('Entered in This Node');
+		expect(runai.server.requests).toHaveLength(0);
+	});
+});
+
 describe('bad input is refused before anything is sent', () => {
 	test.each([
 		['client_credentials', { clientId: RUNAI_CLIENT.id, clientSecret: '' }, 'Client Secret is set but resolved to nothing (empty text) for item 0'],
@@ -229,7 +248,8 @@ describe('bad input is refused before anything is sent', () => {
 			authentication: 'accessToken',
 			accessToken: 'pasted-token',
 		});
-		const result = await n8n.run({ ...tokenOperation('create', { grantType, ...parameters }, credential), items: [values] });
+		const source = grantType === 'client_credentials' ? { clientCredentialsFrom: 'node' } : {};
+		const result = await n8n.run({ ...tokenOperation('create', { grantType, ...source, ...parameters }, credential), items: [values] });
 		const error = errorOf(result);
 		expect(error.message).toBe(message);
 		expect(error.description).toMatch(/Nothing was sent to Run:ai\.$/);

@@ -1,7 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteSingleFunctions, type INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { sendParameter, showForOperation } from '../shared/fields';
+import { bodyFromCredential, sendParameter, showForOperation } from '../shared/fields';
+import { itemCredentialData } from '../shared/nodeCredential';
 import { operationRouting } from '../shared/operation';
 import { headerValue, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
@@ -15,7 +16,8 @@ const showForGrants = (...grantTypes: string[]) => showFor('create', { grantType
  * examples), with the maximum lengths Run:ai's v3.0 documentation gives (runai.md).
  */
 const grantRules: Record<string, z.ZodObject<z.ZodRawShape>> = {
-	client_credentials: z.object({
+	client_credentials: z.object({}),
+	client_credentials_in_node: z.object({
 		clientId: requiredText('Client ID', { max: 255 }),
 		clientSecret: requiredText('Client Secret', { max: 500 }),
 	}),
@@ -40,6 +42,29 @@ const createOptionsRules = z.object({
 	options: z.object({ userAgent: headerValue('User-Agent').optional() }),
 });
 
+/** Where Create's client credentials grant takes the client ID and secret from. */
+const CLIENT_FROM = 'clientCredentialsFrom';
+
+const clientInNode = (context: IExecuteSingleFunctions) => context.getNodeParameter(CLIENT_FROM, 'credential') === 'node';
+
+/** The grant whose rules apply: the client credentials grant's depend on where its secret is. */
+function grantOf(context: IExecuteSingleFunctions): string {
+	const grant = context.getNodeParameter('grantType') as string;
+	return grant === 'client_credentials' && clientInNode(context) ? 'client_credentials_in_node' : grant;
+}
+
+/** With the client ID and secret from the credential, the credential must hold them. */
+async function assertCredentialHoldsClient(context: IExecuteSingleFunctions): Promise<void> {
+	if (grantOf(context) !== 'client_credentials') return;
+	const credential = await itemCredentialData(context, 'runAiApi');
+	if (credential.authentication === 'clientCredentials' && credential.clientId && credential.clientSecret) return;
+	throw new NodeOperationError(context.getNode(), 'The Run:ai credential holds no client ID and secret', {
+		itemIndex: context.getItemIndex(),
+		description:
+			'Client ID and Secret is set to From the Credential, and the selected Run:ai credential uses an access token. Select a credential with Authentication: Client Credentials, or set Client ID and Secret to Entered in This Node. Nothing was sent.',
+	});
+}
+
 export const tokenOperations: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
@@ -56,9 +81,8 @@ export const tokenOperations: INodeProperties = {
 			routing: operationRouting(runAi, {
 				request: { method: 'POST', url: '/api/v1/token' },
 				input: (context) =>
-					(grantRules[context.getNodeParameter('grantType') as string] ?? z.object({})).merge(
-						createOptionsRules,
-					),
+					(grantRules[grantOf(context)] ?? z.object({})).merge(createOptionsRules),
+				check: assertCredentialHoldsClient,
 			}),
 		},
 		{
@@ -107,6 +131,16 @@ export const tokenOperations: INodeProperties = {
 
 const sendInBody = (property: string) => ({ send: { type: 'body' as const, property } });
 const sendInQuery = (property: string) => ({ send: { type: 'query' as const, property } });
+
+const clientIdField: INodeProperties = {
+	displayName: 'Client ID',
+	name: 'clientId',
+	type: 'string',
+	required: true,
+	default: '',
+	description:
+		'The client ID of the application or service account that gets the token, or that the code or refresh token was issued to',
+};
 
 // Fields that Create and a legacy operation both take; each operation sends them its own way.
 const refreshTokenField: INodeProperties = {
@@ -175,16 +209,31 @@ export const tokenFields: INodeProperties[] = [
 		routing: sendInBody('grantType'),
 	},
 	{
-		displayName: 'Client ID',
-		name: 'clientId',
-		type: 'string',
-		required: true,
-		default: '',
-		description:
-			'The client ID of the application or service account that gets the token, or that the code or refresh token was issued to',
-		displayOptions: showForGrants('client_credentials', 'refresh_token', 'exchange_token'),
+		displayName: 'Client ID and Secret',
+		name: CLIENT_FROM,
+		type: 'options',
+		options: [
+			{
+				name: 'From the Credential',
+				value: 'credential',
+				description: 'The Client ID and Client Secret of the Run:ai credential selected above',
+			},
+			{
+				name: 'Entered in This Node',
+				value: 'node',
+				description: 'Typed into this node: the secret is saved in the workflow and exported with it',
+			},
+		],
+		default: 'credential',
+		displayOptions: showForGrants('client_credentials'),
+		routing: bodyFromCredential('runAiApi', { clientID: 'clientId', clientSecret: 'clientSecret' }, (context) => !clientInNode(context)),
+	},
+	{
+		...clientIdField,
+		displayOptions: showFor('create', { grantType: ['client_credentials'], [CLIENT_FROM]: ['node'] }),
 		routing: sendInBody('clientID'),
 	},
+	{ ...clientIdField, displayOptions: showForGrants('refresh_token', 'exchange_token'), routing: sendInBody('clientID') },
 	{
 		displayName: 'Client Secret',
 		name: 'clientSecret',
@@ -192,8 +241,9 @@ export const tokenFields: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		description: 'The secret of that application or service account',
-		displayOptions: showForGrants('client_credentials'),
+		description:
+			'The secret of that application or service account. It is saved in the workflow and exported with it: keep it in the Run:ai credential instead where you can.',
+		displayOptions: showFor('create', { grantType: ['client_credentials'], [CLIENT_FROM]: ['node'] }),
 		routing: sendInBody('clientSecret'),
 	},
 	{ ...refreshTokenField, displayOptions: showForGrants('refresh_token'), routing: sendInBody('refreshToken') },

@@ -176,11 +176,16 @@ export function sessionBearerAuthentication(
  * `$value` and `$version` below the top level); code reads the credential on every line
  * (itemCredentialData).
  */
-export function bodyFromCredential(credentialType: string, fields: Record<string, string>): INodePropertyRouting {
+export function bodyFromCredential(
+	credentialType: string,
+	fields: Record<string, string>,
+	when: (context: IExecuteSingleFunctions) => boolean = () => true,
+): INodePropertyRouting {
 	return {
 		send: {
 			preSend: [
 				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+					if (!when(this)) return requestOptions;
 					const credentials = await itemCredentialData(this, credentialType);
 					const values = Object.fromEntries(
 						Object.entries(fields).map(([bodyField, credentialField]) => [bodyField, credentials[credentialField]]),

@@ -60,6 +60,11 @@ export interface OperationSpec {
 	 * rules depend on another parameter (a grant type, for example).
 	 */
 	input?: InputRules | ((context: IExecuteSingleFunctions) => InputRules);
+	/**
+	 * Checks that need more than the item's parameters (the credential's fields), run after the
+	 * input rules and before anything is sent; they throw a NodeOperationError naming the field.
+	 */
+	check?: (context: IExecuteSingleFunctions) => Promise<void>;
 	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
 	/** The documented success; HTTP 200 with a JSON object unless said otherwise. */
@@ -446,6 +451,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;
 						assertValidInput(this, provider, rules);
 					}
+					await spec.check?.(this);
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
 					const runCredential = await nodeRunCredential(this);
 					const itemCredential = runCredential?.sharedByItems ? sendWithNodeRunCredential(this, runCredential) : undefined;

@@ -72,7 +72,7 @@ const NODES: NodeInEditor[] = [
 		providerWord: 'runai',
 		operations: {
 			Token: {
-				Create: ['Grant Type', 'Client ID', 'Client Secret', 'Options'],
+				Create: ['Grant Type', 'Client ID and Secret', 'Options'],
 				'Exchange Code (Legacy)': ['Redirect URI', 'Authorization Code'],
 				'Get App Token (Legacy)': ['Application ID', 'Application Name', 'Application Secret'],
 				'Refresh (Legacy)': ['Refresh Token'],

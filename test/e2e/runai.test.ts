@@ -11,6 +11,7 @@ const clientCredentials = (clientSecret: string) => ({
 	resource: 'token',
 	operation: 'create',
 	grantType: 'client_credentials',
+	clientCredentialsFrom: 'node',
 	clientId: RUNAI_CLIENT.id,
 	clientSecret,
 	options: {},

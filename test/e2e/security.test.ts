@@ -57,7 +57,7 @@ beforeAll(async () => {
 			{
 				name: 'Create',
 				type: 'runAi',
-				parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret, options: {} },
+				parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', clientCredentialsFrom: 'node', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret, options: {} },
 				credentials: runAiMoved,
 			},
 		]),
