@@ -1,0 +1,153 @@
+/*
+ * The way back: every error that leaves an operation passes toUserError, which words it for the
+ * user and removes every secret the item knows.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecutePaginationFunctions,
+	type IExecuteSingleFunctions,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { describeHttpFailure, findHttpFailure, UnexpectedAnswerError } from './httpErrors';
+import type { ApiProvider } from './provider';
+import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
+import { RedirectRefusedError } from './redirects';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
+import { managedTokens, TokenRequestError } from './tokens';
+import { UnsafeUrlError } from './urls';
+
+function textOf(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The values of a credential's secret fields: those its type marks as passwords (the Cloud
+ * API key is one), and, for nested token data, those named like secrets.
+ */
+function credentialSecrets(context: IExecuteSingleFunctions, type: string, data: IDataObject): string[] {
+	const passwordFields = context
+		.getCredentialsProperties(type)
+		.filter((property) => property.typeOptions?.password === true)
+		.map((property) => property.name);
+	return [
+		...passwordFields.map((name) => data[name]).filter((value): value is string => typeof value === 'string'),
+		...secretValuesByName(data),
+		...managedTokens(data),
+	];
+}
+
+/** Every secret this item could carry: its secret parameters and its credentials' secrets. */
+export async function secretsOfItem(
+	context: IExecuteSingleFunctions,
+	provider: ApiProvider,
+): Promise<string[]> {
+	const fromParameters = provider.secretParameters
+		.map((name) => {
+			try {
+				return textOf(context.getNodeParameter(name, null));
+			} catch {
+				return undefined; // hidden for this operation, or an expression that fails: no value to hide
+			}
+		})
+		.filter((value): value is string => value !== undefined);
+	const fromCredentials = await Promise.all(
+		Object.keys(context.getNode().credentials ?? {}).map(async (type) => {
+			try {
+				return credentialSecrets(context, type, (await context.getCredentials(type)) as IDataObject);
+			} catch {
+				return []; // a credential the current operation does not use cannot be read here
+			}
+		}),
+	);
+	return [...fromParameters, ...fromCredentials.flat()];
+}
+
+/**
+ * The node as an error carries it, without the values of its secret parameters: n8n hands an
+ * error's node to Error Trigger workflows and stores it with the execution.
+ */
+function nodeWithoutSecrets(context: IExecutePaginationFunctions, provider: ApiProvider, secrets: string[]): INode {
+	const node = context.getNode();
+	const parameters = redactDeep(node.parameters, secrets);
+	for (const name of provider.secretParameters) {
+		if (typeof parameters[name] === 'string' && parameters[name] !== '') parameters[name] = REDACTED;
+	}
+	return { ...node, parameters };
+}
+
+function causeChain(error: unknown): unknown[] {
+	const chain: unknown[] = [];
+	for (let current = error; current && chain.length < 4; current = (current as Error).cause) {
+		chain.push(current);
+	}
+	return chain;
+}
+
+/**
+ * Turns whatever failed into the error the user sees: the provider's own message for HTTP
+ * failures, the credential's explanation for token failures, and never a secret.
+ */
+export async function toUserError(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	error: unknown,
+	timeoutMs: number,
+): Promise<NodeApiError> {
+	const itemIndex = context.getItemIndex();
+	const secrets = await secretsOfItem(context, provider);
+	const node = nodeWithoutSecrets(context, provider, secrets);
+	const clean = (text: string | undefined | null) =>
+		text ? redactSecrets(text, secrets) : undefined;
+	// n8n's routing engine wraps any other error in a NodeApiError carrying the node with its
+	// secrets: so input errors too leave as a NodeApiError that carries the cleaned node.
+	if (error instanceof NodeOperationError) {
+		const message = clean(error.message) ?? error.message;
+		const description = clean(error.description);
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
+	const causes = causeChain(error);
+	const unsafeUrl = causes.find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
+	if (unsafeUrl) {
+		const { message, description } = unsafeUrl;
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
+
+	const failure = findHttpFailure(error);
+	// Errors of this package's own making carry their message and description ready to show.
+	const tokenError = causes.find(
+		(cause) => cause instanceof TokenRequestError || cause instanceof RedirectRefusedError,
+	) as TokenRequestError | RedirectRefusedError | undefined;
+	let message: string;
+	let description: string | undefined;
+	let httpCode: string | undefined;
+	if (error instanceof UnexpectedAnswerError) {
+		({ message, description, httpCode } = error);
+	} else if (tokenError) {
+		({ message, description } = tokenError);
+	} else if (isTimeout(error)) {
+		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
+		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
+	} else if (failure) {
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
+		({ message, description } = describeHttpFailure(provider, { ...failure, body: redactDeep(failure.body, secrets) }));
+		httpCode = String(failure.status);
+	} else {
+		// Network failures and the like: n8n already words these well ("The service refused
+		// the connection"), so keep its message and drop the transport error, which holds the
+		// request and its headers.
+		message = (error as Error)?.message || `The request to ${provider.displayName} failed`;
+		description = (error as NodeApiError)?.description ?? undefined;
+	}
+	message = clean(message) ?? message;
+	description = clean(description);
+	return new NodeApiError(node, { message, description } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex,
+	});
+}
