@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { oncePerNodeRun } from './nodeRun';
-import { DEFAULT_TIMEOUT_MS, withinDeadline } from './timeout';
-import { TokenRequestError } from './tokens';
+import { withinDeadline } from './timeout';
+import { TOKEN_REQUEST, TokenRequestError, type MarkedRequest } from './tokens';
 
 /*
  * A credential's token requests as a node run sends them. Identity providers lock an account
@@ -17,16 +17,6 @@ import { TokenRequestError } from './tokens';
 
 /** Attempts of one token request per node run when it fails for a passing reason. */
 export const MAX_ATTEMPTS = 3;
-
-/** Marks a credential's token request, so that the node run it is sent for can govern it. */
-const TOKEN_REQUEST = Symbol('tokenRequest');
-
-type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
-
-/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
-export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
-	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
-}
 
 /** What a node run knows of one token request: how often it failed, and its final answer once it is settled. */
 interface Attempts {

@@ -12,8 +12,7 @@ import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
 import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
-import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf } from './timeout';
-import { tokenRequest } from './tokenRequests';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
 
 /**
  * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
@@ -29,6 +28,16 @@ export class TokenRequestError extends Error {
 		this.name = 'TokenRequestError';
 		this.description = description;
 	}
+}
+
+/** Marks a credential's token request, so that the node run it is sent for can govern it (tokenRequests.ts). */
+export const TOKEN_REQUEST = Symbol('tokenRequest');
+
+export type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
+
+/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
+export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
+	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
 }
 
 /** An access token and, when the provider says, when it stops working (epoch ms). */
