@@ -15,7 +15,7 @@ import {
 
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
-import { requestUrlOf, sameOriginRedirect } from './redirects';
+import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
 import { MAX_TIMEOUT_MS, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
 import { SESSION_TOKEN } from './tokens';
@@ -118,8 +118,8 @@ export function theDoor(
 		};
 		assertNoRefusedToken(context);
 		for (let hop = 0; ; hop++) {
-			const relative = !/^[a-z][a-z\d+.-]*:\/\//i.test(current.options.url ?? '');
-			assertSendable(requestUrlOf(current.options), relative ? 'Base URL' : 'The request URL', rules.allowHttp);
+			const field = isAbsoluteUrl(current.options.url ?? '') ? 'The request URL' : 'Base URL';
+			assertSendable(requestUrlOf(current.options), field, rules.allowHttp);
 			assertSafeProxy(current.options.proxy, rules.allowHttp);
 			const sending = sendKeepingErrorAnswers(context, current, itemCredential).then(
 				(items) => ({ items }),

@@ -9,6 +9,7 @@ import type {
 
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf, isExpression } from './parameters';
+import { SESSION_TOKEN } from './tokens';
 
 /**
  * The credential type n8n's routing engine uses for this node, picked as it picks it: the
@@ -30,6 +31,8 @@ export interface NodeRunCredential {
 	 * by an expression, which n8n resolves for each item ($json, in n8n's "dynamic credentials").
 	 */
 	sharedByItems: boolean;
+	/** Whether the credential manages a token (it has the hidden session token field). */
+	managesToken: boolean;
 }
 
 /** Whether a value holds an expression at any depth. */
@@ -75,7 +78,8 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 		});
 		if (!data) return undefined;
 		const perItem = await resolvedPerItem(context, reference, type);
-		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data }, sharedByItems: !perItem };
+		const managesToken = context.getCredentialsProperties(type).some((property) => property.name === SESSION_TOKEN);
+		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data }, sharedByItems: !perItem, managesToken };
 	});
 }
 
@@ -91,13 +95,11 @@ export async function itemCredentialData(context: IExecuteSingleFunctions, type:
 }
 
 /**
- * The base URL of the item's credential, trimmed and without trailing slashes. Where n8n
- * resolves the credential per item, the item's own: its secret goes to no other item's address.
+ * The base URL in the item's credential data (itemCredentialData: where n8n resolves the
+ * credential per item, the item's own, so its secret goes to no other item's address), trimmed
+ * and without trailing slashes.
  */
-export async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
-	const credential = await nodeRunCredential(context);
-	if (!credential) return undefined;
-	const data = await itemCredentialData(context, credential.type);
+export function credentialBaseUrl(data: ICredentialDataDecryptedObject): string {
 	return String(data.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');

@@ -27,7 +27,6 @@ import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
 import { governTokenRequests } from './tokenRequests';
-import { SESSION_TOKEN } from './tokens';
 import { ALLOW_UNENCRYPTED_HTTP } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 
@@ -178,12 +177,16 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (spec.path) requestData.options.url = filledPath(this, spec.path);
 					const runCredential = await nodeRunCredential(this);
 					const itemCredential = runCredential?.sharedByItems ? sendWithNodeRunCredential(this, runCredential) : undefined;
-					requestData.options.baseURL ??= await credentialBaseUrl(this);
+					const credentialData = runCredential && (await itemCredentialData(this, runCredential.type));
+					if (credentialData) requestData.options.baseURL ??= credentialBaseUrl(credentialData);
 					governTokenRequests(this, timeoutMs);
-					const allowHttp = runCredential ? (await itemCredentialData(this, runCredential.type))[ALLOW_UNENCRYPTED_HTTP] === true : undefined;
-					const managesToken = runCredential !== undefined && this.getCredentialsProperties(runCredential.type).some((property) => property.name === SESSION_TOKEN);
+					const rules = {
+						timeoutMs,
+						allowHttp: credentialData ? credentialData[ALLOW_UNENCRYPTED_HTTP] === true : undefined,
+						managesToken: runCredential?.managesToken === true,
+					};
 					const sender = Object.create(this, {
-						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, { timeoutMs, allowHttp, managesToken }) },
+						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, rules) },
 					}) as IExecutePaginationFunctions;
 					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));

@@ -30,10 +30,15 @@ export class RedirectRefusedError extends Error {
 	}
 }
 
+/** Whether a request's URL stands on its own, or is joined to its base URL. */
+export function isAbsoluteUrl(url: string): boolean {
+	return /^[a-z][a-z\d+.-]*:\/\//i.test(url);
+}
+
 /** The address a request goes to, joined the way n8n's HTTP stack (axios) joins base URL and URL. */
 export function requestUrlOf(options: { baseURL?: string; url?: string }): string {
 	const url = options.url ?? '';
-	if (/^[a-z][a-z\d+.-]*:\/\//i.test(url) || !options.baseURL) return url;
+	if (isAbsoluteUrl(url) || !options.baseURL) return url;
 	return `${options.baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
