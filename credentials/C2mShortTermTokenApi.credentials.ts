@@ -10,15 +10,14 @@ import type {
 import { c2m } from '../nodes/C2m/provider';
 import { baseUrlOf, CREDENTIAL_BASE_URL, sessionBearerAuthentication } from '../nodes/shared/fields';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
+import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
 import {
 	expiryAfterSeconds,
 	expiryAtInstant,
 	soonestExpiry,
-	requestToken,
 	sessionToken,
 	sessionTokenProperty,
-	tokenField,
-} from '../nodes/shared/tokens';
+} from '../nodes/shared/tokenSessions';
 import { C2M_BASE_URL_PROPERTY, LONG_TERM_TOKEN_PROPERTY } from './C2mLongTermTokenApi.credentials';
 
 function scopesOf(credentials: ICredentialDataDecryptedObject): string[] {

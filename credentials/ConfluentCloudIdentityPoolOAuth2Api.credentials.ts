@@ -21,13 +21,8 @@ import {
 } from '../nodes/shared/fields';
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
-import {
-	expiryAfterSeconds,
-	requestToken,
-	sessionToken,
-	sessionTokenProperty,
-	tokenField,
-} from '../nodes/shared/tokens';
+import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
+import { expiryAfterSeconds, sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
 import { CONFLUENT_CLOUD_API_URL, CONFLUENT_HTTP_REQUEST_NODE } from './ConfluentCloudApi.credentials';
 
 const identityProvider = oauth2TokenEndpoint('The identity provider');

@@ -15,13 +15,8 @@ import {
 	sessionBearerAuthentication,
 } from '../nodes/shared/fields';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
-import {
-	expiryAfterSeconds,
-	requestToken,
-	sessionToken,
-	sessionTokenProperty,
-	tokenField,
-} from '../nodes/shared/tokens';
+import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
+import { expiryAfterSeconds, sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
 
 export const KNETIK_BASE_URL_HINT =
 	'The address of your Knetik app, such as https://<app>.sandbox.knetikcloud.com; each app has its own. The token URL is this address followed by /oauth/token.';

@@ -10,14 +10,13 @@ import type {
 import { runAi } from '../nodes/RunAi/provider';
 import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
+import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
 import {
 	accessTokenToSend,
 	expiryAfterSeconds,
-	requestToken,
 	sessionToken,
 	sessionTokenProperty,
-	tokenField,
-} from '../nodes/shared/tokens';
+} from '../nodes/shared/tokenSessions';
 
 const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };
 

@@ -11,7 +11,7 @@ import {
 	CLOCK_SKEW_ALLOWANCE_MS,
 	sessionToken,
 	type IssuedToken,
-} from '../nodes/shared/tokens';
+} from '../nodes/shared/tokenSessions';
 import { storedToken } from './support.ts';
 
 const provider: ApiProvider = {
@@ -156,9 +156,9 @@ describe('sessionToken', () => {
 	test('a newer token that another n8n instance renewed and stored is sent, not the one this process holds', async () => {
 		// Queue mode: every worker is its own process, with its own copy of this module; they share
 		// only the credential in n8n's database, which each request reads anew.
-		let otherWorker!: typeof import('../nodes/shared/tokens');
+		let otherWorker!: typeof import('../nodes/shared/tokenSessions');
 		await jest.isolateModulesAsync(async () => {
-			otherWorker = await import('../nodes/shared/tokens');
+			otherWorker = await import('../nodes/shared/tokenSessions');
 		});
 		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: Date.now() + 3600_000 }));
 		// The provider dropped A; the other worker met the 401 first, renewed and stored B.

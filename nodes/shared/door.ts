@@ -18,7 +18,7 @@ import type { ApiProvider } from './provider';
 import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
 import { MAX_TIMEOUT_MS, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
-import { SESSION_TOKEN } from './tokens';
+import { SESSION_TOKEN } from './tokenSessions';
 import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;

@@ -17,7 +17,8 @@ import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { RedirectRefusedError } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
-import { managedTokens, TokenRequestError } from './tokens';
+import { TokenRequestError } from './tokenEndpoint';
+import { managedTokens } from './tokenSessions';
 import { UnsafeUrlError } from './urls';
 
 function textOf(value: unknown): string | undefined {

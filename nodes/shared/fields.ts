@@ -17,7 +17,7 @@ import { refuseUnknownOperation } from './operation';
 import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
 import { requestUrlOf } from './redirects';
-import { accessTokenToSend } from './tokens';
+import { accessTokenToSend } from './tokenSessions';
 import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
 
 /** The `baseUrl` field every credential of this package has. */

@@ -9,7 +9,7 @@ import type {
 
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf, isExpression } from './parameters';
-import { SESSION_TOKEN } from './tokens';
+import { SESSION_TOKEN } from './tokenSessions';
 
 /**
  * The credential type n8n's routing engine uses for this node, picked as it picks it: the
@@ -61,7 +61,7 @@ const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | 
  * authenticates (3 to 4 ms per item in a real n8n); the nodes hand it this one instead (see
  * sendWithNodeRunCredential), unless a field of it is an expression n8n resolves per item.
  * Token credentials stay current: the token n8n renews after a 401 is written into the item's
- * copy, and a token another process stored is taken up by accessTokenToSend (tokens.ts) on
+ * copy, and a token another process stored is taken up by accessTokenToSend (tokenSessions.ts) on
  * the node's next run.
  */
 export async function nodeRunCredential(context: IExecuteSingleFunctions): Promise<NodeRunCredential | undefined> {
@@ -108,7 +108,7 @@ export function credentialBaseUrl(data: ICredentialDataDecryptedObject): string 
 /**
  * Makes the item's authenticated requests use the node run's credential rather than have n8n
  * read it again for each one. Each item gets its own copy of the data, as n8n's own read gave
- * it: what n8n writes into it after renewing a token (and what tokens.ts notes of the token it
+ * it: what n8n writes into it after renewing a token (and what tokenSessions.ts notes of the token it
  * sent) stays with the item. n8n's routing engine sends through the item's own helpers, so the
  * change stays with this item too. Returns the item's copy of the credential's data.
  */

@@ -3,7 +3,7 @@ import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHt
 
 import { oncePerNodeRun } from './nodeRun';
 import { withinDeadline } from './timeout';
-import { TOKEN_REQUEST, TokenRequestError, type MarkedRequest } from './tokens';
+import { TOKEN_REQUEST, TokenRequestError, type MarkedRequest } from './tokenEndpoint';
 
 /*
  * A credential's token requests as a node run sends them. Identity providers lock an account

@@ -1,0 +1,186 @@
+/*
+ * A credential's request to its token endpoint: sent with n8n's following of redirects off and
+ * the node's Timeout (tokenRequests.ts), read as the provider documents it, and every failure
+ * turned into a TokenRequestError with the provider's words and no secret of the request.
+ */
+import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
+import type { ApiProvider } from './provider';
+import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
+import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
+import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
+
+/**
+ * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
+ * preAuthentication throws in a NodeApiError and keeps its `message` and `description`.
+ * The class has no `status` or `code` field on purpose: n8n would take that for an HTTP
+ * status, swap the message for a generic one and, on 401, ask for a token a second time.
+ */
+export class TokenRequestError extends Error {
+	description: string;
+
+	constructor(message: string, description: string) {
+		super(message);
+		this.name = 'TokenRequestError';
+		this.description = description;
+	}
+}
+
+/** Marks a credential's token request, so that the node run it is sent for can govern it (tokenRequests.ts). */
+export const TOKEN_REQUEST = Symbol('tokenRequest');
+
+export type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
+
+/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
+export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
+	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
+}
+
+/** The same-origin hop a token response asks for, or the error that refuses it. */
+function redirectOrRefusal(
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	response: IN8nHttpFullResponse,
+	hop: number,
+): RedirectHop | TokenRequestError | undefined {
+	try {
+		return sameOriginRedirect(
+			provider.displayName,
+			request.url,
+			request.method ?? 'GET',
+			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
+			hop,
+		);
+	} catch (error) {
+		const refused = error as RedirectRefusedError;
+		return new TokenRequestError(
+			`The credential could not get an access token: ${refused.message}`,
+			refused.description,
+		);
+	}
+}
+
+/**
+ * Sends a token request from a credential's preAuthentication and returns the JSON body.
+ * Failures become TokenRequestErrors carrying the provider's own message; the request
+ * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
+ * (see redirects.ts): a token endpoint that points to another origin is an error, so the
+ * secrets in the request never go there and no token from there is used. Only the documented
+ * success status with a JSON object counts: a captive portal's page is not a token.
+ */
+export async function requestToken(
+	helper: IHttpRequestHelper,
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	{ successStatus = 200 }: { successStatus?: number } = {},
+): Promise<IDataObject> {
+	const secrets = secretsSentIn(request);
+	const outcome = await sendTokenRequest(helper, provider, request, successStatus, secrets).then(
+		(body) => ({ body }),
+		(error: unknown) => ({ error }),
+	);
+	if ('body' in outcome) return outcome.body;
+	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
+	// not clean errors) gets it without any secret the request carried.
+	const { message, description } = outcome.error as TokenRequestError;
+	throw new TokenRequestError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+}
+
+/**
+ * The secrets a token request carries: Basic auth, the Authorization header's credentials,
+ * and secret-named fields of the body. A token endpoint can only echo back what it was sent.
+ */
+function secretsSentIn(request: IHttpRequestOptions): string[] {
+	const authorization = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+	return [
+		request.auth?.password,
+		typeof authorization === 'string' ? authorization.replace(/^\S+\s+/, '') : undefined,
+		...secretValuesByName(typeof request.body === 'object' ? (request.body as IDataObject) : undefined),
+	].filter((value): value is string => typeof value === 'string' && value !== '');
+}
+
+async function sendTokenRequest(
+	helper: IHttpRequestHelper,
+	provider: ApiProvider,
+	request: IHttpRequestOptions,
+	successStatus: number,
+	secrets: string[],
+): Promise<IDataObject> {
+	let current: IHttpRequestOptions = request;
+	let response: IN8nHttpFullResponse;
+	for (let hop = 0; ; hop++) {
+		const outcome = await helper.helpers
+			.httpRequest(
+				// Marked so that the node's Timeout reaches it (see timeout.ts), on every hop.
+				tokenRequest({
+					json: true,
+					...current,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					sendCredentialsOnCrossOriginRedirect: false,
+				}),
+			)
+			.then(
+				(answer: IN8nHttpFullResponse) => ({ answer }),
+				(error: Error) => ({ error }),
+			);
+		if ('error' in outcome && isTimeout(outcome.error)) {
+			const waited = timeoutOf(outcome.error);
+			throw new TokenRequestError(
+				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
+				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+			);
+		}
+		if ('error' in outcome) {
+			throw new TokenRequestError(
+				`The credential could not reach ${provider.displayName} to get an access token`,
+				`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+			);
+		}
+		response = outcome.answer;
+		const next = redirectOrRefusal(provider, current, response, hop);
+		if (next instanceof TokenRequestError) throw next;
+		if (!next) break;
+		current = {
+			...current,
+			url: next.url,
+			method: next.method as IHttpRequestOptions['method'],
+			body: next.keepBody ? current.body : undefined,
+		};
+	}
+	if (response.statusCode >= 400) {
+		// Cleaned before the message is shortened, so no cut-off secret is left behind.
+		const { message, description } = describeHttpFailure(provider, {
+			status: response.statusCode,
+			body: redactDeep(response.body, secrets),
+			headers: response.headers,
+		});
+		throw new TokenRequestError(
+			`The credential could not get an access token. ${message}`,
+			`${description} Check the values in the credential.`,
+		);
+	}
+	// requestToken redacts the message; the body is cleaned here, before it is cut short.
+	const wrong = undocumentedAnswer(
+		provider,
+		{ status: successStatus, body: 'json object' },
+		{ status: response.statusCode, headers: response.headers, body: response.body },
+		secrets,
+	);
+	if (wrong) {
+		throw new TokenRequestError(`The credential could not get an access token. ${wrong.message}`, wrong.description);
+	}
+	return response.body as IDataObject;
+}
+
+/** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */
+export function tokenField(body: IDataObject, field: string, provider: ApiProvider): string {
+	const value = body[field];
+	if (typeof value === 'string' && value !== '') return value;
+	throw new TokenRequestError(
+		`${provider.displayName} answered the token request without "${field}"`,
+		`The response had no "${field}" field. Check the base URL or token URL in the credential.`,
+	);
+}
