@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { C2M_BASE_URL_PROPERTY } from './C2mLongTermTokenApi.credentials';
-import { authenticateWith, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, CREDENTIAL_BASE_URL } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 /**

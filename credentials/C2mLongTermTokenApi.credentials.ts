@@ -1,6 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { baseUrlProperty, bearerAuthentication, CREDENTIAL_BASE_URL } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 /** The published host changed three times (api-reference/c2m.md); this is the current one. */

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { authenticateWith, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/fields';
+import { authenticateWith, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 
 export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';

@@ -18,7 +18,7 @@ import {
 	baseUrlProperty,
 	CREDENTIAL_BASE_URL,
 	sessionBearerAuthentication,
-} from '../nodes/shared/fields';
+} from '../nodes/shared/credentialAuth';
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';

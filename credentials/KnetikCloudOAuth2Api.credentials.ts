@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/fields';
+import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { sessionTokenProperty } from '../nodes/shared/tokenSessions';
 import {

@@ -13,7 +13,7 @@ import {
 	baseUrlProperty,
 	CREDENTIAL_BASE_URL,
 	sessionBearerAuthentication,
-} from '../nodes/shared/fields';
+} from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
 import { expiryAfterSeconds, sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
