@@ -3,18 +3,16 @@
  * through. See theDoor.
  */
 import {
-	NodeApiError,
 	type DeclarativeRestApiSettings,
 	type ICredentialDataDecryptedObject,
 	type IExecutePaginationFunctions,
 	type IHttpRequestMethods,
-	type INode,
 	type INodeExecutionData,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
+import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
 import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
 import { MAX_TIMEOUT_MS, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
@@ -22,20 +20,6 @@ import { SESSION_TOKEN } from './tokenSessions';
 import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
-
-let keepsHttpErrors: boolean | undefined;
-
-/**
- * Whether the NodeApiError that n8n's authenticated requests fail with keeps the HTTP error
- * it wraps (its `cause`: status, headers, body). n8n 1.x's does not: n8n-workflow 1.x's
- * ExecutionBaseError declares `cause` as a class field, which resets the cause the native
- * Error had set, so only n8n's generic message for the status is left ("Bad request - please
- * check your parameters"). Asked of the n8n-workflow that runs the node, once.
- */
-function n8nKeepsHttpErrors(node: INode): boolean {
-	keepsHttpErrors ??= new NodeApiError(node, new Error('probe') as unknown as JsonObject).cause !== undefined;
-	return keepsHttpErrors;
-}
 
 /**
  * n8n's makeRoutingRequest, with the answer of a failed request kept. Where n8n would drop it
@@ -132,7 +116,10 @@ export function theDoor(
 				sending,
 				whenAborted(deadline).then(async () => await Promise.race([sending, whenAborted(AbortSignal.timeout(SETTLE_MS)).then(() => passed)])),
 			]);
-			if ('items' in outcome) return outcome.items;
+			if ('items' in outcome) {
+				if (itemCredential) checkSentWithRunCredential(context);
+				return outcome.items;
+			}
 			const failure = findHttpFailure(outcome.error);
 			if (failure?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);
 			const next =

@@ -4,9 +4,9 @@ import type {
 	IExecuteData,
 	IExecuteSingleFunctions,
 	INodeCredentialsDetails,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf, isExpression } from './parameters';
 import { SESSION_TOKEN } from './tokenSessions';
@@ -43,14 +43,11 @@ function holdsExpression(value: unknown): boolean {
 
 /**
  * Whether n8n resolves the credential anew for each item: whether a stored field is an
- * expression. Only n8n's credentials helper tells, from the stored data before resolution;
- * where it cannot be reached, the answer is yes, and every item reads its own, as n8n does.
+ * expression. Where the stored form cannot be read, the answer is yes, as n8n does.
  */
 async function resolvedPerItem(context: IExecuteSingleFunctions, reference: INodeCredentialsDetails, type: string): Promise<boolean> {
-	const { additionalData } = context as unknown as { additionalData?: IWorkflowExecuteAdditionalData };
-	if (typeof additionalData?.credentialsHelper?.getDecrypted !== 'function') return true;
-	const stored = await additionalData.credentialsHelper.getDecrypted(additionalData, reference, type, context.getMode(), undefined, true);
-	return holdsExpression(stored);
+	const stored = await storedCredential(context, reference, type);
+	return stored === undefined || holdsExpression(stored);
 }
 
 const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | undefined>>();
@@ -106,23 +103,15 @@ export function credentialBaseUrl(data: ICredentialDataDecryptedObject): string 
 }
 
 /**
- * Makes the item's authenticated requests use the node run's credential rather than have n8n
- * read it again for each one. Each item gets its own copy of the data, as n8n's own read gave
- * it: what n8n writes into it after renewing a token (and what tokenSessions.ts notes of the token it
- * sent) stays with the item. n8n's routing engine sends through the item's own helpers, so the
- * change stays with this item too. Returns the item's copy of the credential's data.
+ * Makes the item's authenticated requests use a copy of the node run's credential (see
+ * n8nInternals.ts, use 2): what n8n writes into it after renewing a token, and what
+ * tokenSessions.ts notes of the token it sent, stay with the item. Returns the item's copy of the data.
  */
 export function sendWithNodeRunCredential(
 	context: IExecuteSingleFunctions,
 	credential: NodeRunCredential,
 ): ICredentialDataDecryptedObject {
 	const itemCredential: ICredentialsDecrypted = { ...credential.decrypted, data: { ...credential.decrypted.data } };
-	const { helpers } = context;
-	const send = helpers.httpRequestWithAuthentication;
-	helpers.httpRequestWithAuthentication = async function (this: IExecuteSingleFunctions, type, requestOptions, options) {
-		// n8n's routing engine passes credentialsDecrypted itself, set only by a credential test.
-		const given = type === credential.type ? { ...options, credentialsDecrypted: options?.credentialsDecrypted ?? itemCredential } : options;
-		return await send.call(this, type, requestOptions, given);
-	};
+	sendWithCredential(context, itemCredential);
 	return itemCredential.data!;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
+import { wrapHttpRequest } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
 import { withinDeadline } from './timeout';
 import { TOKEN_REQUEST, TokenRequestError, type MarkedRequest } from './tokenEndpoint';
@@ -68,9 +69,7 @@ function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOp
  */
 export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs: number): void {
 	const memory = memoryOf(context).requests;
-	const { helpers } = context;
-	const send = helpers.httpRequest;
-	helpers.httpRequest = async (request: MarkedRequest) => {
+	wrapHttpRequest(context, (send) => async (request: MarkedRequest) => {
 		if (!request[TOKEN_REQUEST]) return await send(request);
 		const key = keyOf(request);
 		const attempts = memory.get(key) ?? { failures: 0 };
@@ -83,7 +82,7 @@ export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs:
 			attempts.failures += 1;
 			if (attempts.failures >= MAX_ATTEMPTS) attempts.final = final;
 		};
-		return await send({ ...request, ...withinDeadline(timeoutMs) }).then(
+		return await (send({ ...request, ...withinDeadline(timeoutMs) }) as Promise<IN8nHttpFullResponse>).then(
 			(response: IN8nHttpFullResponse) => {
 				const status = response?.statusCode ?? 200;
 				if (status >= 400 && status < 500) attempts.final = { response };
@@ -95,5 +94,5 @@ export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs:
 				return await Promise.reject(error);
 			},
 		);
-	};
+	});
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { TokenRenewalNeeded } from './n8nInternals';
 import { TokenRequestError } from './tokenEndpoint';
 
 /** An access token and, when the provider says, when it stops working (epoch ms). */
@@ -189,21 +190,6 @@ export function boundSessionToken(
 function storedForm(identity: unknown[], { accessToken, renewAfter }: SessionToken): ICredentialDataDecryptedObject {
 	const fingerprint = fingerprintOf(identity);
 	return { [SESSION_TOKEN]: `${renewAfter === undefined ? fingerprint : `${fingerprint}@${Math.floor(renewAfter)}`}:${accessToken}` };
-}
-
-/**
- * Thrown by a credential's authenticate instead of sending a request with no usable token (none
- * stored for these values, or one past its expiry). n8n treats it as the API's 401: it calls
- * the credential's preAuthentication, which fetches a token, and sends the request again. So
- * nothing goes out with a token known to be dead, and no API call is spent learning it.
- */
-export class TokenRenewalNeeded extends Error {
-	readonly response = { status: 401 };
-
-	constructor() {
-		super('The access token has expired or was never fetched; the credential fetches a new one');
-		this.name = 'TokenRenewalNeeded';
-	}
 }
 
 /**
