@@ -36,7 +36,7 @@ export function allowsUnencryptedHttp(credentials: ICredentialDataDecryptedObjec
 
 /**
  * A credential's base URL, trimmed and without trailing slashes, as credentials use it in
- * code; an UnsafeUrlError naming the field when it cannot be used (see urls.ts).
+ * code; a UserError naming the field when it cannot be used (see urls.ts).
  */
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	return checkedUrl(credentials.baseUrl, 'Base URL', allowsUnencryptedHttp(credentials));

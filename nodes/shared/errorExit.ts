@@ -12,14 +12,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeHttpFailure, findHttpFailure, UnexpectedAnswerError } from './httpErrors';
+import { describeHttpFailure, findHttpFailure } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
-import { RedirectRefusedError } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
-import { TokenRequestError } from './tokenEndpoint';
 import { managedTokens } from './tokenSessions';
-import { UnsafeUrlError } from './urls';
+import { UserError } from './userError';
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
@@ -110,25 +108,14 @@ export async function toUserError(
 		const description = clean(error.description);
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
-	const causes = causeChain(error);
-	const unsafeUrl = causes.find((cause) => cause instanceof UnsafeUrlError) as UnsafeUrlError | undefined;
-	if (unsafeUrl) {
-		const { message, description } = unsafeUrl;
-		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
-	}
-
 	const failure = findHttpFailure(error);
 	// Errors of this package's own making carry their message and description ready to show.
-	const tokenError = causes.find(
-		(cause) => cause instanceof TokenRequestError || cause instanceof RedirectRefusedError,
-	) as TokenRequestError | RedirectRefusedError | undefined;
+	const own = causeChain(error).find((cause) => cause instanceof UserError) as UserError | undefined;
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;
-	if (error instanceof UnexpectedAnswerError) {
-		({ message, description, httpCode } = error);
-	} else if (tokenError) {
-		({ message, description } = tokenError);
+	if (own) {
+		({ message, description, httpCode } = own);
 	} else if (isTimeout(error)) {
 		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
 		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;

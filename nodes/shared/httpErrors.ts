@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiProvider, ResponseHeaders } from './provider';
 import { redactSecrets } from './redaction';
+import { UserError } from './userError';
 
 /** A response the provider answered with an error status. */
 export interface HttpFailure {
@@ -160,25 +161,6 @@ export interface DocumentedSuccess {
 	body: 'json object' | 'empty';
 }
 
-/**
- * A 2xx answer that is not the documented success: an HTML page, text, broken JSON, a list
- * where an object is documented, or another status. A captive portal, a proxy or a wrong base
- * URL answers like this, so the operation must not report success. Like TokenRequestError it
- * has no `status` field, which n8n would take for an HTTP failure and reword.
- */
-export class UnexpectedAnswerError extends Error {
-	description: string;
-
-	httpCode: string;
-
-	constructor(message: string, description: string, httpCode: number) {
-		super(message);
-		this.name = 'UnexpectedAnswerError';
-		this.description = description;
-		this.httpCode = String(httpCode);
-	}
-}
-
 const SHOWN_BODY_LENGTH = 120;
 
 function bodyText(body: unknown): string {
@@ -235,7 +217,7 @@ export function undocumentedAnswer(
 }
 
 /**
- * Throws an UnexpectedAnswerError when an output item is not a JSON object, which n8n requires.
+ * Throws a UserError when an output item is not a JSON object, which n8n requires.
  * The item's secrets are looked up only then, and hidden before the entry is cut short.
  */
 export async function assertJsonObjectItems(
@@ -246,9 +228,9 @@ export async function assertJsonObjectItems(
 	const wrong = items.find((item) => !isJsonObject(item.json));
 	if (!wrong) return;
 	const text = redactSecrets(bodyText(wrong.json), await secretsOf()).slice(0, SHOWN_BODY_LENGTH);
-	throw new UnexpectedAnswerError(
+	throw new UserError(
 		`${provider.displayName} answered with an entry that is not a JSON object`,
 		`Every entry should be a JSON object; one is: "${text}". Check the base URL (in the credential, or the node’s Base URL field).`,
-		200,
+		'200',
 	);
 }

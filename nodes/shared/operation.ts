@@ -18,7 +18,6 @@ import {
 	assertJsonObjectItems,
 	HttpStatusError,
 	isDocumentedAnswer,
-	UnexpectedAnswerError,
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
@@ -29,6 +28,7 @@ import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
 import { governTokenRequests } from './tokenRequests';
 import { ALLOW_UNENCRYPTED_HTTP } from './urls';
 import { assertValidInput, type InputRules } from './validation';
+import { UserError } from './userError';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
@@ -142,7 +142,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (isDocumentedAnswer(success, answer)) return items;
 					// The body is shown cut short: the item's secrets are hidden before it is cut.
 					const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
-					if (wrong) throw new UnexpectedAnswerError(wrong.message, wrong.description, response.statusCode);
+					if (wrong) throw new UserError(wrong.message, wrong.description, String(response.statusCode));
 					return items;
 				},
 				...(spec.output?.postReceive ?? []),

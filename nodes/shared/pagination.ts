@@ -2,7 +2,7 @@ import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from '
 
 import { createHash } from 'crypto';
 
-import { UnexpectedAnswerError } from './httpErrors';
+import { UserError } from './userError';
 import type { ItemFetcher } from './operation';
 import type { ApiProvider } from './provider';
 
@@ -73,29 +73,29 @@ export function pageNumberPagination(provider: ApiProvider, paging: PageNumberPa
 			const pageEntries = paging.entriesOf(body);
 			// A page without its list is not an empty result: something else answered.
 			if (!pageEntries) {
-				throw new UnexpectedAnswerError(
+				throw new UserError(
 					'The answer is not a page of results',
 					`Page ${page} is a JSON object without the list of entries the documentation describes. Check the base URL in the credential.`,
-					200,
+					'200',
 				);
 			}
 			const number = paging.numberOf(body);
 			const fingerprint = number !== undefined ? `#${number}` : createHash('sha256').update(JSON.stringify(pageEntries)).digest('hex');
 			if (pageEntries.length > 0 && pagesSeen.has(fingerprint)) {
-				throw new UnexpectedAnswerError(
+				throw new UserError(
 					`${provider.displayName} sent the same page twice`,
 					`Asked for page ${page}, it sent one it had sent before, so the list would never end. ${entries.length} entries had come back. Set a Limit, or check the base URL in the credential.`,
-					200,
+					'200',
 				);
 			}
 			pagesSeen.add(fingerprint);
 			entries.push(...pageEntries);
 			const total = paging.totalOf(body);
 			if (total !== undefined && entries.length > total) {
-				throw new UnexpectedAnswerError(
+				throw new UserError(
 					`${provider.displayName} sent more entries than the ${total} it announced`,
 					`After page ${page}, ${entries.length} entries had come back, and every page said the list holds ${total}. Set a Limit, or check the base URL in the credential.`,
-					200,
+					'200',
 				);
 			}
 			const last = paging.isLastPage(body);

@@ -10,25 +10,12 @@
 
 import { headerValue } from './httpErrors';
 import { parsedUrl } from './urls';
+import { UserError } from './userError';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Hops followed within one origin before giving up (n8n's own default is 21; APIs need one or two). */
 export const MAX_SAME_ORIGIN_REDIRECTS = 5;
-
-/**
- * A request was redirected to another origin, or redirected too often. Like TokenRequestError,
- * it has no `status` field: n8n would take that for an HTTP status of its own.
- */
-export class RedirectRefusedError extends Error {
-	description: string;
-
-	constructor(message: string, description: string) {
-		super(message);
-		this.name = 'RedirectRefusedError';
-		this.description = description;
-	}
-}
 
 /** Whether a request's URL stands on its own, or is joined to its base URL. */
 export function isAbsoluteUrl(url: string): boolean {
@@ -51,7 +38,7 @@ export interface RedirectHop {
 
 /**
  * Where a response sends the request next, or undefined when it is not a redirect. Throws a
- * RedirectRefusedError when the target is on another origin than `from`, or after
+ * UserError when the target is on another origin than `from`, or after
  * MAX_SAME_ORIGIN_REDIRECTS hops.
  *
  * @param who the service as the user knows it, for the message
@@ -69,20 +56,20 @@ export function sameOriginRedirect(
 	if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return undefined;
 	const target = parsedUrl(location, from);
 	if (!target) {
-		throw new RedirectRefusedError(
+		throw new UserError(
 			`${who} answered HTTP ${response.status} with an address that is not a URL`,
 			'The redirect was not followed and nothing more was sent.',
 		);
 	}
 	const expected = parsedUrl(from)?.origin;
 	if (target.origin !== expected) {
-		throw new RedirectRefusedError(
+		throw new UserError(
 			`${who} redirected the request to another address (${target.origin}), which is not followed`,
 			`HTTP ${response.status} pointed away from ${expected ?? 'the configured address'}. Credentials and secrets are only sent to the address configured in the credential, so nothing was sent to ${target.origin}. If the service has moved, change the URL in the credential.`,
 		);
 	}
 	if (hop >= MAX_SAME_ORIGIN_REDIRECTS) {
-		throw new RedirectRefusedError(
+		throw new UserError(
 			`${who} redirected the request more than ${MAX_SAME_ORIGIN_REDIRECTS} times`,
 			'The redirects were not followed further. Check the URL in the credential.',
 		);

@@ -1,31 +1,16 @@
 /*
  * A credential's request to its token endpoint: sent with n8n's following of redirects off and
  * the node's Timeout (tokenRequests.ts), read as the provider documents it, and every failure
- * turned into a TokenRequestError with the provider's words and no secret of the request.
+ * turned into a UserError with the provider's words and no secret of the request.
  */
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
-import { sameOriginRedirect, type RedirectHop, type RedirectRefusedError } from './redirects';
+import { sameOriginRedirect, type RedirectHop } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
-
-/**
- * A token endpoint refused or could not be reached. n8n wraps whatever a credential's
- * preAuthentication throws in a NodeApiError and keeps its `message` and `description`.
- * The class has no `status` or `code` field on purpose: n8n would take that for an HTTP
- * status, swap the message for a generic one and, on 401, ask for a token a second time.
- */
-export class TokenRequestError extends Error {
-	description: string;
-
-	constructor(message: string, description: string) {
-		super(message);
-		this.name = 'TokenRequestError';
-		this.description = description;
-	}
-}
+import { UserError } from './userError';
 
 /** Marks a credential's token request, so that the node run it is sent for can govern it (tokenRequests.ts). */
 export const TOKEN_REQUEST = Symbol('tokenRequest');
@@ -43,7 +28,7 @@ function redirectOrRefusal(
 	request: IHttpRequestOptions,
 	response: IN8nHttpFullResponse,
 	hop: number,
-): RedirectHop | TokenRequestError | undefined {
+): RedirectHop | UserError | undefined {
 	try {
 		return sameOriginRedirect(
 			provider.displayName,
@@ -53,8 +38,8 @@ function redirectOrRefusal(
 			hop,
 		);
 	} catch (error) {
-		const refused = error as RedirectRefusedError;
-		return new TokenRequestError(
+		const refused = error as UserError;
+		return new UserError(
 			`The credential could not get an access token: ${refused.message}`,
 			refused.description,
 		);
@@ -63,7 +48,7 @@ function redirectOrRefusal(
 
 /**
  * Sends a token request from a credential's preAuthentication and returns the JSON body.
- * Failures become TokenRequestErrors carrying the provider's own message; the request
+ * Failures become UserErrors carrying the provider's own message; the request
  * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
  * (see redirects.ts): a token endpoint that points to another origin is an error, so the
  * secrets in the request never go there and no token from there is used. Only the documented
@@ -83,8 +68,8 @@ export async function requestToken(
 	if ('body' in outcome) return outcome.body;
 	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
 	// not clean errors) gets it without any secret the request carried.
-	const { message, description } = outcome.error as TokenRequestError;
-	throw new TokenRequestError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+	const { message, description } = outcome.error as UserError;
+	throw new UserError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
 }
 
 /**
@@ -128,20 +113,20 @@ async function sendTokenRequest(
 			);
 		if ('error' in outcome && isTimeout(outcome.error)) {
 			const waited = timeoutOf(outcome.error);
-			throw new TokenRequestError(
+			throw new UserError(
 				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
 				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
 			);
 		}
 		if ('error' in outcome) {
-			throw new TokenRequestError(
+			throw new UserError(
 				`The credential could not reach ${provider.displayName} to get an access token`,
 				`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
 			);
 		}
 		response = outcome.answer;
 		const next = redirectOrRefusal(provider, current, response, hop);
-		if (next instanceof TokenRequestError) throw next;
+		if (next instanceof UserError) throw next;
 		if (!next) break;
 		current = {
 			...current,
@@ -157,7 +142,7 @@ async function sendTokenRequest(
 			body: redactDeep(response.body, secrets),
 			headers: response.headers,
 		});
-		throw new TokenRequestError(
+		throw new UserError(
 			`The credential could not get an access token. ${message}`,
 			`${description} Check the values in the credential.`,
 		);
@@ -170,7 +155,7 @@ async function sendTokenRequest(
 		secrets,
 	);
 	if (wrong) {
-		throw new TokenRequestError(`The credential could not get an access token. ${wrong.message}`, wrong.description);
+		throw new UserError(`The credential could not get an access token. ${wrong.message}`, wrong.description);
 	}
 	return response.body as IDataObject;
 }
@@ -179,7 +164,7 @@ async function sendTokenRequest(
 export function tokenField(body: IDataObject, field: string, provider: ApiProvider): string {
 	const value = body[field];
 	if (typeof value === 'string' && value !== '') return value;
-	throw new TokenRequestError(
+	throw new UserError(
 		`${provider.displayName} answered the token request without "${field}"`,
 		`The response had no "${field}" field. Check the base URL or token URL in the credential.`,
 	);

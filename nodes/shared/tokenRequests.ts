@@ -4,7 +4,8 @@ import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHt
 import { wrapHttpRequest } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
 import { withinDeadline } from './timeout';
-import { TOKEN_REQUEST, TokenRequestError, type MarkedRequest } from './tokenEndpoint';
+import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
+import { UserError } from './userError';
 
 /*
  * A credential's token requests as a node run sends them. Identity providers lock an account
@@ -29,7 +30,7 @@ interface Attempts {
 interface RunMemory {
 	requests: Map<string, Attempts>;
 	/** Set once the API refused a token that had just been issued. */
-	refusedToken?: TokenRequestError;
+	refusedToken?: UserError;
 }
 
 const runsMemory = new WeakMap<IExecuteData, RunMemory>();
@@ -47,9 +48,9 @@ export function assertNoRefusedToken(context: IExecuteSingleFunctions): void {
  * (n8n renews once after a 401 and sends again): the API refuses tokens that were just issued.
  * The node run remembers it (see assertNoRefusedToken).
  */
-export function refusedFreshToken(context: IExecuteSingleFunctions, providerName: string): TokenRequestError {
+export function refusedFreshToken(context: IExecuteSingleFunctions, providerName: string): UserError {
 	const memory = memoryOf(context);
-	memory.refusedToken ??= new TokenRequestError(
+	memory.refusedToken ??= new UserError(
 		`${providerName} refused the access token the credential had just been issued`,
 		`The token endpoint issued a token and ${providerName} answered 401 Unauthorized to it, after one renewal. The client or user may lack the scopes or roles these calls need, or the token endpoint may belong to another environment than the Base URL. The other items of this run were not sent and asked for no token; the next execution tries again.`,
 	);

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { TokenRenewalNeeded } from './n8nInternals';
-import { TokenRequestError } from './tokenEndpoint';
+import { UserError } from './userError';
 
 /** An access token and, when the provider says, when it stops working (epoch ms). */
 export interface IssuedToken {
@@ -108,7 +108,7 @@ function sessionOf(identity: unknown[]): Session {
  */
 function usableOnArrival(token: IssuedToken): IssuedToken {
 	if (token.expiresAt !== undefined && token.expiresAt <= Date.now()) {
-		throw new TokenRequestError(
+		throw new UserError(
 			'The credential could not get an access token: the token endpoint issued one that had already expired',
 			`Its lifetime (expires_in, or expires_at allowing ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes for clock differences) had ended when it arrived, so it was not sent. Check the token lifetime the provider is set to issue, and its clock.`,
 		);

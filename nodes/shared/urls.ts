@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { UserError } from './userError';
 
 /*
  * The addresses a credential sends its secrets to (base URLs, token URLs) are checked before
@@ -19,20 +20,11 @@ export const allowUnencryptedHttpProperty: INodeProperties = {
 		'Whether to send this credential’s secrets over plain http:// to a machine other than this one. Anyone on the network path can read them. Leave off unless the server cannot use https://. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http:// either way.',
 };
 
-/**
- * An address in a credential that cannot be used. Like TokenRequestError, it carries no
- * `status` field, which n8n would read as an HTTP status.
- */
-export class UnsafeUrlError extends Error {
-	description: string;
+const URL_RULES =
+	'Nothing was sent. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http://; any other needs https:// unless the credential allows unencrypted HTTP.';
 
-	constructor(message: string) {
-		super(message);
-		this.name = 'UnsafeUrlError';
-		this.description =
-			'Nothing was sent. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http://; any other needs https:// unless the credential allows unencrypted HTTP.';
-	}
-}
+/** An address that cannot be used, named by its field. */
+const unsafeUrl = (message: string) => new UserError(message, URL_RULES);
 
 function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
@@ -55,7 +47,7 @@ export function parsedUrl(url: string, base?: string): URL | undefined {
 export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean | undefined): void {
 	const parsed = parsedUrl(url);
 	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
-		throw new UnsafeUrlError(
+		throw unsafeUrl(
 			allowHttp === undefined
 				? `${field} uses unencrypted http://, which would send secrets in clear text: use https://`
 				: `${field} uses unencrypted http://, which would send the credential’s secrets in clear text: use https://, or turn on Allow Unencrypted HTTP (Insecure) in the credential`,
@@ -83,36 +75,36 @@ export function assertSafeProxy(proxy: { host?: string; protocol?: string } | st
 export function assertSendable(url: string, field: string, allowHttp: boolean | undefined): void {
 	const parsed = parsedUrl(url);
 	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-		throw new UnsafeUrlError(`${field} must start with https://`);
+		throw unsafeUrl(`${field} must start with https://`);
 	}
 	if (parsed.username !== '' || parsed.password !== '') {
-		throw new UnsafeUrlError(`${field} must not contain a user name or password (user:password@)`);
+		throw unsafeUrl(`${field} must not contain a user name or password (user:password@)`);
 	}
 	assertEncryptedUnlessLocal(url, field, allowHttp);
 }
 
 /**
  * A credential's base URL or token URL, trimmed and without trailing slashes, or an
- * UnsafeUrlError naming the field. The value itself is never put in the message: a
+ * UserError naming the field. The value itself is never put in the message: a
  * `user:password@` part would be a secret.
  *
  * @param field the field as the credential panel shows it
  */
 export function checkedUrl(value: unknown, field: string, allowHttp: boolean | undefined): string {
 	const text = typeof value === 'string' ? value.trim() : '';
-	if (text === '') throw new UnsafeUrlError(`${field} is required`);
+	if (text === '') throw unsafeUrl(`${field} is required`);
 	const parsed = parsedUrl(text);
-	if (!parsed) throw new UnsafeUrlError(`${field} is not a valid address: write it like https://api.example.com`);
+	if (!parsed) throw unsafeUrl(`${field} is not a valid address: write it like https://api.example.com`);
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new UnsafeUrlError(`${field} must start with https://`);
+		throw unsafeUrl(`${field} must start with https://`);
 	}
 	if (parsed.username !== '' || parsed.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(text)) {
-		throw new UnsafeUrlError(
+		throw unsafeUrl(
 			`${field} must not contain a user name or password (user:password@): the credential sends its own`,
 		);
 	}
-	if (text.includes('?')) throw new UnsafeUrlError(`${field} must not contain a query (?...)`);
-	if (text.includes('#')) throw new UnsafeUrlError(`${field} must not contain a fragment (#...)`);
+	if (text.includes('?')) throw unsafeUrl(`${field} must not contain a query (?...)`);
+	if (text.includes('#')) throw unsafeUrl(`${field} must not contain a fragment (#...)`);
 	assertEncryptedUnlessLocal(text, field, allowHttp);
 	return text.replace(/\/+$/, '');
 }
