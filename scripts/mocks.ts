@@ -2,12 +2,12 @@
  * The mock APIs a real n8n talks to in the end-to-end tests and in `npm start`, and the
  * credentials that point at them. One entry per API: adding a provider is adding its mock here.
  */
-import { C2M_CLIENT, C2mMock } from '../test/mock/c2m.ts';
-import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID } from '../test/mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from '../test/mock/identityProvider.ts';
-import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../test/mock/knetik.ts';
-import { RUNAI_CLIENT, RunAiMock } from '../test/mock/runai.ts';
-import type { MockServer } from '../test/mock/server.ts';
+import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
+import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID } from './mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from './mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
+import type { MockServer } from './mock/server.ts';
 
 /** A credential as `n8n import:credentials` takes it; n8n encrypts `data` on import. */
 export interface CredentialExport {

@@ -3,7 +3,7 @@ import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credenti
 import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
 import { C2m } from '../nodes/C2m/C2m.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
-import { C2M_ASSERTION, C2M_CLIENT, C2mMock } from './mock/c2m.ts';
+import { C2M_ASSERTION, C2M_CLIENT, C2mMock } from '../scripts/mock/c2m.ts';
 import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const c2m = new C2mMock();

@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
-import { KnetikMock } from './mock/knetik.ts';
+import { KnetikMock } from '../scripts/mock/knetik.ts';
 import { harnessWithEverything, serveDuringTests } from './support.ts';
 
 const knetik = new KnetikMock();

@@ -10,8 +10,8 @@ import {
 	IDENTITY_POOL_ID,
 	SHARE_TOKEN,
 	UNPRIVILEGED_API_KEY,
-} from './mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
+} from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
 import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const confluent = new ConfluentMock();

@@ -8,11 +8,11 @@ import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.creden
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { registerNodeDescription } from '../nodes/shared/parameters';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
-import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
-import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from './mock/confluent.ts';
-import { KnetikMock, seedTokens } from './mock/knetik.ts';
-import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
-import type { MockResponse } from './mock/server.ts';
+import { C2M_CLIENT, C2mMock } from '../scripts/mock/c2m.ts';
+import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from '../scripts/mock/confluent.ts';
+import { KnetikMock, seedTokens } from '../scripts/mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../scripts/mock/runai.ts';
+import type { MockResponse } from '../scripts/mock/server.ts';
 import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const knetik = new KnetikMock();

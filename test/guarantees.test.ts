@@ -10,9 +10,9 @@ import got from 'got';
 
 import { createMocks } from '../scripts/mocks.ts';
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
-import { IDENTITY_POOL_ID, CLOUD_API_KEY } from './mock/confluent.ts';
-import { IDP_CLIENT } from './mock/identityProvider.ts';
-import type { RecordedRequest } from './mock/server.ts';
+import { IDENTITY_POOL_ID, CLOUD_API_KEY } from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT } from '../scripts/mock/identityProvider.ts';
+import type { RecordedRequest } from '../scripts/mock/server.ts';
 import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const { confluent, identityProvider: idp, runAi: runai, knetik } = createMocks();

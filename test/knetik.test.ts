@@ -7,7 +7,7 @@ import {
 	KNETIK_PUBLIC_CLIENT,
 	KnetikMock,
 	seedTokens,
-} from './mock/knetik.ts';
+} from '../scripts/mock/knetik.ts';
 import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const knetik = new KnetikMock();

@@ -10,12 +10,12 @@ import {
 	ConfluentMock,
 	IDENTITY_POOL_ID,
 	SHARE_TOKEN,
-} from './mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
-import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
-import { KNETIK_ADMIN_CLIENT, KNETIK_PLAIN_CLIENT, KnetikMock } from './mock/knetik.ts';
-import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
-import type { MockServer } from './mock/server.ts';
+} from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
+import { C2M_CLIENT, C2mMock } from '../scripts/mock/c2m.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_PLAIN_CLIENT, KnetikMock } from '../scripts/mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../scripts/mock/runai.ts';
+import type { MockServer } from '../scripts/mock/server.ts';
 
 const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();

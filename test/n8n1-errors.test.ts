@@ -12,8 +12,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { createMocks } from '../scripts/mocks.ts';
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
-import { CLOUD_API_KEY, SHARE_TOKEN } from './mock/confluent.ts';
-import { MockServer } from './mock/server.ts';
+import { CLOUD_API_KEY, SHARE_TOKEN } from '../scripts/mock/confluent.ts';
+import { MockServer } from '../scripts/mock/server.ts';
 import { errorOf, harnessWithEverything, serveDuringTests } from './support.ts';
 
 jest.mock('n8n-workflow', () => {

@@ -11,7 +11,7 @@ import type { ExecutionError, ICredentialDataDecryptedObject } from 'n8n-workflo
 import { redactSecrets } from '../nodes/shared/redaction';
 import { createMocks } from '../scripts/mocks.ts';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
+import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from '../scripts/mock/confluent.ts';
 import { errorOf, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const { confluent, identityProvider: idp, runAi: runai, knetik, c2m } = createMocks();

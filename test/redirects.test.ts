@@ -8,9 +8,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { createMocks } from '../scripts/mocks.ts';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
-import { KNETIK_PUBLIC_CLIENT, seedTokens } from './mock/knetik.ts';
-import { MockServer } from './mock/server.ts';
+import { CLOUD_API_KEY, IDENTITY_POOL_ID, SHARE_TOKEN } from '../scripts/mock/confluent.ts';
+import { KNETIK_PUBLIC_CLIENT, seedTokens } from '../scripts/mock/knetik.ts';
+import { MockServer } from '../scripts/mock/server.ts';
 import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const { confluent, identityProvider: idp, runAi: runai, knetik, c2m } = createMocks();

@@ -9,7 +9,7 @@ import {
 	RUNAI_REDIRECT_URI,
 	RUNAI_USER,
 	RunAiMock,
-} from './mock/runai.ts';
+} from '../scripts/mock/runai.ts';
 import { errorOf, everythingShown, storedToken } from './support.ts';
 
 const runai = new RunAiMock();

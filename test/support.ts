@@ -13,7 +13,7 @@ import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
 import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
 import { RunAi } from '../nodes/RunAi/RunAi.node';
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
-import type { MockServer } from './mock/server.ts';
+import type { MockServer } from '../scripts/mock/server.ts';
 
 /** A harness with every node and credential type of the package, as n8n loads them. */
 export function harnessWithEverything(): N8nHarness {

@@ -7,12 +7,12 @@
 import type { ICredentialDataDecryptedObject, INodeCredentialsDetails } from 'n8n-workflow';
 
 import { N8nHarness } from './harness/n8n.ts';
-import { C2mMock } from './mock/c2m.ts';
-import { ConfluentMock, IDENTITY_POOL_ID } from './mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
-import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from './mock/knetik.ts';
-import { RUNAI_CLIENT, RunAiMock } from './mock/runai.ts';
-import type { MockServer } from './mock/server.ts';
+import { C2mMock } from '../scripts/mock/c2m.ts';
+import { ConfluentMock, IDENTITY_POOL_ID } from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../scripts/mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../scripts/mock/runai.ts';
+import type { MockServer } from '../scripts/mock/server.ts';
 import { harnessWithEverything, serveDuringTests } from './support.ts';
 
 const idp = new IdentityProviderMock();

@@ -6,8 +6,8 @@
  */
 import { createMocks } from '../scripts/mocks.ts';
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
-import { C2M_CLIENT } from './mock/c2m.ts';
-import { KNETIK_PUBLIC_CLIENT } from './mock/knetik.ts';
+import { C2M_CLIENT } from '../scripts/mock/c2m.ts';
+import { KNETIK_PUBLIC_CLIENT } from '../scripts/mock/knetik.ts';
 import { errorOf, harnessWithEverything, serveDuringTests, storedToken } from './support.ts';
 
 const { knetik, c2m } = createMocks();

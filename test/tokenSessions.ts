@@ -11,12 +11,12 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialsDetails, INodeType } from 'n8n-workflow';
 
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
-import { C2M_CLIENT, C2mMock } from './mock/c2m.ts';
-import { ConfluentMock } from './mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
-import { KNETIK_PUBLIC_CLIENT, KnetikMock } from './mock/knetik.ts';
-import { RunAiMock } from './mock/runai.ts';
-import type { MockServer, RecordedRequest } from './mock/server.ts';
+import { C2M_CLIENT, C2mMock } from '../scripts/mock/c2m.ts';
+import { ConfluentMock } from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
+import { KNETIK_PUBLIC_CLIENT, KnetikMock } from '../scripts/mock/knetik.ts';
+import { RunAiMock } from '../scripts/mock/runai.ts';
+import type { MockServer, RecordedRequest } from '../scripts/mock/server.ts';
 import { harnessWithEverything, serveDuringTests } from './support.ts';
 
 /**

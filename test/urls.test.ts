@@ -7,9 +7,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { checkedUrl } from '../nodes/shared/urls';
 import { N8nHarness } from './harness/n8n.ts';
-import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from './mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from './mock/identityProvider.ts';
-import { MockServer } from './mock/server.ts';
+import { CLOUD_API_KEY, ConfluentMock, IDENTITY_POOL_ID, SHARE_TOKEN } from '../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
+import { MockServer } from '../scripts/mock/server.ts';
 import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
 const confluent = new ConfluentMock();

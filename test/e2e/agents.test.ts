@@ -4,10 +4,10 @@
  * with arguments the node takes through `$fromAI()`, then answers from the tool's result. The
  * tool runs against the API mocks with its own credential.
  */
-import type { RecordedRequest } from '../mock/server.ts';
-import { RUNAI_AUTH_CODE, RUNAI_CLIENT, RUNAI_REDIRECT_URI } from '../mock/runai.ts';
-import { SHARE_TOKEN } from '../mock/confluent.ts';
-import { OPENAI_API_KEY, OpenAiMock, textOf, type AgentScript } from '../mock/openai.ts';
+import type { RecordedRequest } from '../../scripts/mock/server.ts';
+import { RUNAI_AUTH_CODE, RUNAI_CLIENT, RUNAI_REDIRECT_URI } from '../../scripts/mock/runai.ts';
+import { SHARE_TOKEN } from '../../scripts/mock/confluent.ts';
+import { OPENAI_API_KEY, OpenAiMock, textOf, type AgentScript } from '../../scripts/mock/openai.ts';
 import type { Mocks } from '../../scripts/mocks.ts';
 import { jsonOf, runsOf, startRealN8n, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';

@@ -1,7 +1,7 @@
 /**
  * The C2M node and its three credentials in a real n8n, installed from the package tarball.
  */
-import { C2M_CLIENT } from '../mock/c2m.ts';
+import { C2M_CLIENT } from '../../scripts/mock/c2m.ts';
 import { itemsOf, jsonOf, ran, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';

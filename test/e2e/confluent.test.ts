@@ -3,7 +3,7 @@
  * the example workflows, a provider error, Continue On Fail, and the identity-pool credential's
  * token life over several executions.
  */
-import { IDENTITY_POOL_ID, SHARE_TOKEN } from '../mock/confluent.ts';
+import { IDENTITY_POOL_ID, SHARE_TOKEN } from '../../scripts/mock/confluent.ts';
 import { RECIPE_SHARE_TOKEN } from '../../scripts/mocks.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { itemsOf, jsonOf, ran, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';

@@ -4,7 +4,7 @@
  * captive portal, and an operation the node does not have; and a rule's own message from zod,
  * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
-import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../mock/knetik.ts';
+import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { itemsOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';

@@ -1,7 +1,7 @@
 /**
  * The Knetik Cloud node and both its credentials in a real n8n, installed from the package tarball.
  */
-import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER } from '../mock/knetik.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER } from '../../scripts/mock/knetik.ts';
 import { itemsOf, jsonOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';

@@ -3,7 +3,7 @@
  * workflow takes each, its effect is checked, and n8n must log no warning that a use fell back to
  * n8n's public path.
  */
-import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../mock/knetik.ts';
+import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { itemsOf, startRealN8n, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';

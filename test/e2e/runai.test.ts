@@ -1,7 +1,7 @@
 /**
  * The Run:ai node and credential in a real n8n, installed from the package tarball.
  */
-import { RUNAI_APP, RUNAI_AUTH_CODE, RUNAI_CLIENT, RUNAI_REDIRECT_URI } from '../mock/runai.ts';
+import { RUNAI_APP, RUNAI_AUTH_CODE, RUNAI_CLIENT, RUNAI_REDIRECT_URI } from '../../scripts/mock/runai.ts';
 import { itemsOf, jsonOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, items } from './workflows.ts';

@@ -3,9 +3,9 @@
  * store and CLI): redirects to another origin are not followed with secrets, and a stored
  * token does not follow its credential to a new base URL.
  */
-import { RUNAI_CLIENT, RunAiMock } from '../mock/runai.ts';
-import { MockServer } from '../mock/server.ts';
-import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../../scripts/mock/runai.ts';
+import { MockServer } from '../../scripts/mock/server.ts';
+import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { jsonOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow } from './workflows.ts';

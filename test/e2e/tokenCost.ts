@@ -10,12 +10,12 @@ import { join } from 'node:path';
 
 import type { CredentialExport } from '../../scripts/mocks.ts';
 import { N8N_HOME } from '../../scripts/n8n.ts';
-import { C2M_CLIENT, C2mMock } from '../mock/c2m.ts';
-import { ConfluentMock } from '../mock/confluent.ts';
-import { IDP_CLIENT, IdentityProviderMock } from '../mock/identityProvider.ts';
-import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../mock/knetik.ts';
-import { RUNAI_CLIENT, RunAiMock } from '../mock/runai.ts';
-import type { MockServer } from '../mock/server.ts';
+import { C2M_CLIENT, C2mMock } from '../../scripts/mock/c2m.ts';
+import { ConfluentMock } from '../../scripts/mock/confluent.ts';
+import { IDP_CLIENT, IdentityProviderMock } from '../../scripts/mock/identityProvider.ts';
+import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../../scripts/mock/knetik.ts';
+import { RUNAI_CLIENT, RunAiMock } from '../../scripts/mock/runai.ts';
+import type { MockServer } from '../../scripts/mock/server.ts';
 import type { RealN8n } from './n8n-cli.ts';
 import { chainWorkflow, items, type NodeSpec } from './workflows.ts';
 

@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { RECIPE_SHARE_TOKEN, type RunningMocks } from '../../scripts/mocks.ts';
 import { startQueueCluster, type ProxiedRequest, type QueueCluster } from '../../scripts/queue.ts';
 import { exampleWorkflows } from '../../scripts/sandbox.ts';
-import { C2M_CLIENT } from '../mock/c2m.ts';
-import { SHARE_TOKEN } from '../mock/confluent.ts';
+import { C2M_CLIENT } from '../../scripts/mock/c2m.ts';
+import { SHARE_TOKEN } from '../../scripts/mock/confluent.ts';
 import { chainWorkflow, type NodeSpec } from '../e2e/workflows.ts';
 
 jest.setTimeout(600_000);

@@ -12,7 +12,7 @@
  * It prints a table and writes it to docs/bench.json; nothing here passes or fails.
  * BENCH_SIZES, BENCH_REAL_SIZES and BENCH_PARTS (e.g. "1,2") narrow a run.
  */
-import '../test/setup-env.ts';
+import './setup-env.ts';
 
 import got from 'got';
 import { execFileSync, spawn } from 'node:child_process';
@@ -20,13 +20,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { startRealN8n, type Execution } from '../test/e2e/n8n-cli.ts';
-import { measureTokenCosts } from '../test/e2e/tokenCost.ts';
-import { chainWorkflow, items as itemNodes } from '../test/e2e/workflows.ts';
-import type { N8nHarness, RunOptions } from '../test/harness/n8n.ts';
-import { KNETIK_ADMIN_CLIENT, KnetikMock } from '../test/mock/knetik.ts';
-import { harnessWithEverything } from '../test/support.ts';
-import { ensureN8n, httpRequestNode, N8N_VERSION, ROOT } from './n8n.ts';
+import { startRealN8n, type Execution } from './e2e/n8n-cli.ts';
+import { measureTokenCosts } from './e2e/tokenCost.ts';
+import { chainWorkflow, items as itemNodes } from './e2e/workflows.ts';
+import type { N8nHarness, RunOptions } from './harness/n8n.ts';
+import { KNETIK_ADMIN_CLIENT, KnetikMock } from '../scripts/mock/knetik.ts';
+import { harnessWithEverything } from './support.ts';
+import { ensureN8n, httpRequestNode, N8N_VERSION, ROOT } from '../scripts/n8n.ts';
 
 const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 const SIZES = list(process.env.BENCH_SIZES, [10, 100, 1000, 10_000]);
