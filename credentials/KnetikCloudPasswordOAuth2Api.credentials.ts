@@ -16,7 +16,8 @@ import {
 } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
-import { expiryAfterSeconds, sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 
 export const KNETIK_BASE_URL_HINT =
 	'The address of your Knetik app, such as https://<app>.sandbox.knetikcloud.com; each app has its own. The token URL is this address followed by /oauth/token.';

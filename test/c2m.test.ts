@@ -4,7 +4,7 @@ import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.creden
 import { C2m } from '../nodes/C2m/C2m.node';
 import { N8nHarness, type RunOptions } from './harness/n8n.ts';
 import { C2M_ASSERTION, C2M_CLIENT, C2mMock } from '../scripts/mock/c2m.ts';
-import { errorOf, everythingShown, storedToken } from './support.ts';
+import { errorOf, everythingShown, isoInstantIn, storedToken } from './support.ts';
 
 const c2m = new C2mMock();
 const clientKeyType = new C2mClientKeyApi();
@@ -71,7 +71,7 @@ describe('Token: Issue Long-Term', () => {
 					token_type: 'Bearer',
 					access_token: expect.stringMatching(/^lt_/),
 					expires_in: 7_776_000,
-					expires_at: expect.any(String),
+					expires_at: isoInstantIn(7_776_000),
 					scopes: ['jobs:submit', 'templates:read'],
 					token_id: sent.response?.headers?.['x-token-id'],
 				},

@@ -12,7 +12,7 @@ import {
 	UNPRIVILEGED_API_KEY,
 } from '../scripts/mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from '../scripts/mock/identityProvider.ts';
-import { errorOf, everythingShown, storedToken } from './support.ts';
+import { errorOf, everythingShown, isoInstantIn, storedToken } from './support.ts';
 
 const confluent = new ConfluentMock();
 const idp = new IdentityProviderMock();
@@ -349,6 +349,7 @@ describe('OAuth Token: Exchange', () => {
 					issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
 					token_type: 'Bearer',
 					expires_in: 600,
+					expires_at: isoInstantIn(600),
 				},
 				pairedItem: { item: 0 },
 			},

@@ -10,7 +10,7 @@ import {
 	RUNAI_USER,
 	RunAiMock,
 } from '../scripts/mock/runai.ts';
-import { errorOf, everythingShown, storedToken } from './support.ts';
+import { errorOf, everythingShown, isoInstantIn, storedToken } from './support.ts';
 
 const runai = new RunAiMock();
 const credentialType = new RunAiApi();
@@ -88,6 +88,7 @@ describe('Token: Create sends each grant type with the keys Run:ai spells', () =
 					idToken: expect.any(String),
 					refreshToken: expect.stringMatching(/^runai_rt_/),
 					expiresIn: 3600,
+					expires_at: isoInstantIn(3600),
 				},
 				pairedItem: { item: 0 },
 			},
@@ -136,7 +137,8 @@ describe('legacy operations', () => {
 			}),
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String) });
+		// Run:ai gives this legacy token no lifetime: its expires_at is null.
+		expect(result.items[0].json).toEqual({ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String), expires_at: null });
 		const sent = runai.server.requests.at(-1)!;
 		expect(sent.rawPath).toBe('/v1/k8s/auth/oauth/apptoken');
 		expect(sent.body).toEqual({ id: RUNAI_APP.id, name: RUNAI_APP.name, secret: RUNAI_APP.secret });

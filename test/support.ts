@@ -88,3 +88,16 @@ export function storedToken(sessionToken: unknown): string {
 	if (!match) throw new Error(`Not a bound session token: ${String(sessionToken)}`);
 	return match[1];
 }
+
+/** Matches an ISO 8601 instant about `seconds` from now (within 10 s): an issued token's `expires_at`. */
+export function isoInstantIn(seconds: number) {
+	return {
+		$$typeof: Symbol.for('jest.asymmetricMatcher'),
+		asymmetricMatch: (value: unknown) =>
+			typeof value === 'string' &&
+			new Date(Date.parse(value)).toISOString() === value &&
+			Math.abs(Date.parse(value) - (Date.now() + seconds * 1000)) < 10_000,
+		toString: () => `an ISO instant ${seconds} s from now`,
+		toAsymmetricMatcher: () => `an ISO instant ${seconds} s from now`,
+	};
+}

@@ -112,6 +112,7 @@ export const tokenOperations: INodeProperties = {
 				'Issue (or rotate) a long-lived token for server-to-server use, proven by the client secret, a one-time code, a signed assertion, or a short-term token with tokens:write. Returns the token, its expiry, scopes and token ID.',
 			routing: operationRouting(c2m, {
 				request: { method: 'POST', url: '/auth/tokens/long' },
+				tokenLifetime: 'expires_in',
 				authentication: authentication.issueLongTerm,
 				input: longTermRules,
 				success: { status: 201, body: 'json object' },
@@ -126,6 +127,7 @@ export const tokenOperations: INodeProperties = {
 				'Trade the long-term token of the credential for a short-lived access token (about 15 minutes), optionally with narrower scopes',
 			routing: operationRouting(c2m, {
 				request: { method: 'POST', url: '/auth/tokens/short' },
+				tokenLifetime: 'expires_in',
 				authentication: authentication.issueShortTerm,
 				input: z.object({ additionalFields: scopesRule }),
 				success: { status: 201, body: 'json object' },

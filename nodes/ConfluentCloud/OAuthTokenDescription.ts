@@ -38,6 +38,7 @@ export const oauthTokenOperations: INodeProperties = {
 					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 					body: TOKEN_EXCHANGE_CONSTANTS,
 				},
+				tokenLifetime: 'expires_in',
 				input: z.object({
 					subjectToken: requiredText('Subject Token'),
 					identityPoolId: requiredText('Identity Pool ID'),

@@ -80,6 +80,7 @@ export const tokenOperations: INodeProperties = {
 				'Get a Run:ai access token with the grant type you choose (client credentials, refresh token, authorization code, password, external token, or the legacy app token)',
 			routing: operationRouting(runAi, {
 				request: { method: 'POST', url: '/api/v1/token' },
+				tokenLifetime: 'expiresIn',
 				input: (context) =>
 					(grantRules[grantOf(context)] ?? z.object({})).merge(createOptionsRules),
 				check: assertCredentialHoldsClient,
@@ -93,6 +94,7 @@ export const tokenOperations: INodeProperties = {
 				'Legacy GET /v1/k8s/auth/token/exchange, removed in Run:ai 2.20. On 2.20 and later use Create with the Exchange Token grant.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'GET', url: '/v1/k8s/auth/token/exchange' },
+				tokenLifetime: 'expiresIn',
 				input: z.object({
 					redirectUri: requiredText('Redirect URI'),
 					code: requiredText('Authorization Code'),
@@ -107,6 +109,7 @@ export const tokenOperations: INodeProperties = {
 				'Legacy POST /v1/k8s/auth/oauth/apptoken, deprecated since Run:ai 2.18 and missing from the 3.0 documentation. Use Create with the Client Credentials grant (2.20 and later) or the App Token grant instead.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'POST', url: '/v1/k8s/auth/oauth/apptoken' },
+				tokenLifetime: 'expiresIn',
 				input: z.object({
 					applicationId: requiredText('Application ID'),
 					applicationName: requiredText('Application Name'),
@@ -122,6 +125,7 @@ export const tokenOperations: INodeProperties = {
 				'Legacy POST /v1/k8s/auth/oauth/tokens/refresh, removed in Run:ai 2.20. On 2.20 and later use Create with the Refresh Token grant.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'POST', url: '/v1/k8s/auth/oauth/tokens/refresh' },
+				tokenLifetime: 'expiresIn',
 				input: z.object({ refreshToken: requiredText('Refresh Token') }),
 			}),
 		},

@@ -25,6 +25,7 @@ import { credentialBaseUrl, itemCredentialData, nodeRunCredential, sendWithNodeR
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
+import { withExpiresAt } from './tokenExpiry';
 import { governTokenRequests } from './tokenRequests';
 import { ALLOW_UNENCRYPTED_HTTP } from './urls';
 import { assertValidInput, type InputRules } from './validation';
@@ -58,6 +59,11 @@ export interface OperationSpec {
 	check?: (context: IExecuteSingleFunctions) => Promise<void>;
 	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
+	/**
+	 * For an operation that issues a token: the answer's field holding its lifetime in seconds.
+	 * Each item then gets `expires_at`, an ISO 8601 instant (see withExpiresAt).
+	 */
+	tokenLifetime?: string;
 	/** The documented success; HTTP 200 with a JSON object unless said otherwise. */
 	success?: DocumentedSuccess;
 	/** How to send the request; once unless the operation pages through results. */
@@ -146,6 +152,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					return items;
 				},
 				...(spec.output?.postReceive ?? []),
+				...(spec.tokenLifetime ? [withExpiresAt(spec.tokenLifetime)] : []),
 			],
 		},
 		send: { paginate: true },

@@ -7,40 +7,13 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { TokenRenewalNeeded } from './n8nInternals';
+import { CLOCK_SKEW_ALLOWANCE_MS } from './tokenExpiry';
 import { UserError } from './userError';
 
 /** An access token and, when the provider says, when it stops working (epoch ms). */
 export interface IssuedToken {
 	accessToken: string;
 	expiresAt?: number;
-}
-
-/** The latest instant a Date holds (epoch ms): a longer lifetime is stored as this, in a form every process reads back. */
-const LATEST_EXPIRY = 8_640_000_000_000_000;
-
-/**
- * How far a provider's clock may be behind n8n's: an absolute expiry (`expires_at`) counts this
- * much later, so that a server a minute behind does not issue tokens n8n takes for dead.
- */
-export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
-
-/** When a token expires (epoch ms), from a lifetime in seconds sent as a number or a string. */
-export function expiryAfterSeconds(seconds: unknown): number | undefined {
-	if (typeof seconds !== 'number' && (typeof seconds !== 'string' || seconds.trim() === '')) return undefined;
-	const value = Number(seconds);
-	return Number.isFinite(value) ? Math.min(Date.now() + value * 1000, LATEST_EXPIRY) : undefined;
-}
-
-/** When a token expires (epoch ms), from an ISO 8601 instant, allowing for clock skew. */
-export function expiryAtInstant(instant: unknown): number | undefined {
-	const at = typeof instant === 'string' ? Date.parse(instant) : NaN;
-	return Number.isNaN(at) ? undefined : Math.min(at + CLOCK_SKEW_ALLOWANCE_MS, LATEST_EXPIRY);
-}
-
-/** The earlier of the expiries a token endpoint gave (a lifetime and an instant may disagree). */
-export function soonestExpiry(...expiries: Array<number | undefined>): number | undefined {
-	const known = expiries.filter((expiry): expiry is number => expiry !== undefined);
-	return known.length ? Math.min(...known) : undefined;
 }
 
 /** Tokens are renewed this long before the provider says they expire... */

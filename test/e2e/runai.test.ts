@@ -59,6 +59,7 @@ test(
 			idToken: expect.any(String),
 			refreshToken: expect.stringMatching(/^runai_rt_/),
 			expiresIn: 3600,
+			expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 		});
 		expect(jsonOf(execution, 'Refresh it (legacy)')).toEqual([
 			expect.objectContaining({ accessToken: expect.stringMatching(/^runai_at_/) }),
@@ -67,7 +68,7 @@ test(
 			expect.objectContaining({ accessToken: expect.stringMatching(/^runai_at_/) }),
 		]);
 		expect(jsonOf(execution, 'Get an app token (legacy)')).toEqual([
-			{ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String) },
+			{ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String), expires_at: null },
 		]);
 
 		expect(runAi.server.requestsTo('/v1/k8s/auth/oauth/tokens/refresh')[0].query.get('refresh_token')).toBe(created.refreshToken);
