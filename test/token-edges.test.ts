@@ -104,12 +104,22 @@ describe('fail closed: a node run does not repeat a token request the endpoint r
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(2);
 	});
 
-	test('a token endpoint that answers 500: at most three attempts in a node run of 100 items', async () => {
-		knetik.server.answerWhen((request) => request.rawPath === '/oauth/token', knetik.server.error(500, 'Database unavailable', 'server_error'));
+	test('a token endpoint that answers 500: three attempts in a node run of 100 items, 0.5 s and 1 s apart', async () => {
+		const sentAt: number[] = [];
+		knetik.server.answerWhen(
+			(request) => request.rawPath === '/oauth/token',
+			() => {
+				sentAt.push(Date.now());
+				return knetik.server.error(500, 'Database unavailable', 'server_error');
+			},
+		);
 		try {
 			const { run } = knetikList();
 			const result = await n8n.run({ ...run, items: items.slice(0, 100), continueOnFail: true });
-			expect(knetik.server.requestsTo('/oauth/token').length).toBeLessThanOrEqual(3);
+			expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(3);
+			const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]);
+			expect(gaps[0]).toBeGreaterThanOrEqual(450);
+			expect(gaps[1]).toBeGreaterThanOrEqual(950);
 			expect(result.items).toHaveLength(100);
 			expect(result.items.every((item) => /could not get an access token/.test(item.error?.message ?? ''))).toBe(true);
 		} finally {
@@ -131,4 +141,30 @@ test('an API that refuses every freshly issued token: one renewal in the node ru
 	} finally {
 		knetik.server.clearFaults();
 	}
+});
+
+describe('a credential field set by an expression follows the node’s rules', () => {
+	test('C2M Scopes resolving to nothing is refused, naming the credential field, and no token with every scope is asked for', async () => {
+		const credential = n8n.addCredential('c2mShortTermTokenApi', {
+			longTermToken: c2m.longTermToken(undefined, c2m.addClient().id),
+			baseUrl: c2m.server.url,
+			scopes: '={{ $json.scopes }}',
+		});
+		c2m.server.clearRequests();
+		const result = await n8n.run({
+			node: 'c2m',
+			parameters: { resource: 'token', operation: 'revoke', authentication: 'shortTermToken', id: c2m.issueLongTermToken().id },
+			credentials: { c2mShortTermTokenApi: credential },
+			items: [{ scopes: 'tokens:revoke' }, {}],
+			continueOnFail: true,
+		});
+
+		expect(result.items[0].error).toBeUndefined();
+		expect(result.items[1].error?.message).toBe(
+			`Scopes in the credential "${credential.name}" is set but resolved to nothing (undefined) for item 1`,
+		);
+		expect(result.items[1].error?.description).toContain('Nothing was sent to C2M');
+		// One short-term token, for item 0's scope; none without scopes.
+		expect(c2m.server.requestsTo('/auth/tokens/short').map((request) => request.body)).toEqual([{ scopes: ['tokens:revoke'] }]);
+	});
 });

@@ -14,7 +14,7 @@ import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
 import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
-import { MAX_TIMEOUT_MS, withinDeadline } from './timeout';
+import { MAX_TIMEOUT_MS, pause, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
 import { SESSION_TOKEN } from './tokenSessions';
 import { assertSafeProxy, assertSendable } from './urls';
@@ -114,7 +114,7 @@ export function theDoor(
 			const passed = { error: Object.assign(new Error(`timeout of ${rules.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) };
 			const outcome = await Promise.race([
 				sending,
-				whenAborted(deadline).then(async () => await Promise.race([sending, whenAborted(AbortSignal.timeout(SETTLE_MS)).then(() => passed)])),
+				whenAborted(deadline).then(async () => await Promise.race([sending, pause(SETTLE_MS).then(() => passed)])),
 			]);
 			if ('items' in outcome) {
 				if (itemCredential) checkSentWithRunCredential(context);

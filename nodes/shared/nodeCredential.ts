@@ -1,14 +1,14 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	IExecuteData,
-	IExecuteSingleFunctions,
-	INodeCredentialsDetails,
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type IExecuteData,
+	type IExecuteSingleFunctions,
 } from 'n8n-workflow';
 
 import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
-import { descriptionOf, isExpression } from './parameters';
+import { descriptionOf, isExpression, nothingIn } from './parameters';
 import { SESSION_TOKEN } from './tokenSessions';
 
 /**
@@ -33,21 +33,14 @@ export interface NodeRunCredential {
 	sharedByItems: boolean;
 	/** Whether the credential manages a token (it has the hidden session token field). */
 	managesToken: boolean;
+	/** The fields stored as expressions, which n8n resolves for each item. */
+	expressionFields: string[];
 }
 
 /** Whether a value holds an expression at any depth. */
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return isExpression(value);
 	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
-}
-
-/**
- * Whether n8n resolves the credential anew for each item: whether a stored field is an
- * expression. Where the stored form cannot be read, the answer is yes, as n8n does.
- */
-async function resolvedPerItem(context: IExecuteSingleFunctions, reference: INodeCredentialsDetails, type: string): Promise<boolean> {
-	const stored = await storedCredential(context, reference, type);
-	return stored === undefined || holdsExpression(stored);
 }
 
 const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | undefined>>();
@@ -74,9 +67,12 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 			return undefined;
 		});
 		if (!data) return undefined;
-		const perItem = await resolvedPerItem(context, reference, type);
+		// Where the stored form cannot be read, every item reads its own, as n8n does.
+		const stored = await storedCredential(context, reference, type);
+		const expressionFields = Object.keys(stored ?? {}).filter((name) => holdsExpression(stored![name]));
 		const managesToken = context.getCredentialsProperties(type).some((property) => property.name === SESSION_TOKEN);
-		return { type, decrypted: { id: reference.id ?? '', name: reference.name, type, data }, sharedByItems: !perItem, managesToken };
+		const decrypted = { id: reference.id ?? '', name: reference.name, type, data };
+		return { type, decrypted, sharedByItems: stored !== undefined && expressionFields.length === 0, managesToken, expressionFields };
 	});
 }
 
@@ -89,6 +85,32 @@ export async function itemCredentialData(context: IExecuteSingleFunctions, type:
 	const credential = await nodeRunCredential(context);
 	if (credential?.type === type && credential.sharedByItems && credential.decrypted.data) return credential.decrypted.data;
 	return await context.getCredentials(type);
+}
+
+/**
+ * Refuses the item when a credential field set by an expression resolves to nothing for it, as
+ * a node field is refused: the credential would act without it (C2M Scopes left out asks for
+ * every scope the long-term token has).
+ */
+export function assertCredentialFieldsResolved(
+	context: IExecuteSingleFunctions,
+	providerName: string,
+	credential: NodeRunCredential,
+	data: ICredentialDataDecryptedObject,
+): void {
+	for (const name of credential.expressionFields) {
+		const nothing = nothingIn(data[name]);
+		if (nothing === undefined) continue;
+		const label = context.getCredentialsProperties(credential.type).find((property) => property.name === name)?.displayName ?? name;
+		throw new NodeOperationError(
+			context.getNode(),
+			`${label} in the credential "${credential.decrypted.name}" is set but resolved to nothing (${nothing}) for item ${context.getItemIndex()}`,
+			{
+				itemIndex: context.getItemIndex(),
+				description: `The credential field is an expression, and for this item its value is ${nothing}: the credential would act without it. Give the item a value, or change the credential. Nothing was sent to ${providerName}.`,
+			},
+		);
+	}
 }
 
 /**

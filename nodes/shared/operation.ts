@@ -21,7 +21,7 @@ import {
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
-import { credentialBaseUrl, itemCredentialData, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
+import { assertCredentialFieldsResolved, credentialBaseUrl, itemCredentialData, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
@@ -185,7 +185,10 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					const runCredential = await nodeRunCredential(this);
 					const itemCredential = runCredential?.sharedByItems ? sendWithNodeRunCredential(this, runCredential) : undefined;
 					const credentialData = runCredential && (await itemCredentialData(this, runCredential.type));
-					if (credentialData) requestData.options.baseURL ??= credentialBaseUrl(credentialData);
+					if (credentialData) {
+						assertCredentialFieldsResolved(this, provider.displayName, runCredential, credentialData);
+						requestData.options.baseURL ??= credentialBaseUrl(credentialData);
+					}
 					governTokenRequests(this, timeoutMs);
 					const rules = {
 						timeoutMs,

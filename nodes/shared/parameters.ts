@@ -41,7 +41,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** How a resolved value is "nothing", in words, or undefined when it is something. */
-function nothingIn(value: unknown): string | undefined {
+export function nothingIn(value: unknown): string | undefined {
 	if (value === undefined) return 'undefined';
 	if (value === null) return 'null';
 	if (value === '') return 'empty text';

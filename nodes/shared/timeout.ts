@@ -18,6 +18,12 @@ export function withinDeadline(timeoutMs: number): { timeout: number; abortSigna
 	return { timeout, abortSignal: AbortSignal.timeout(timeout) };
 }
 
+/** Resolves after `ms` milliseconds. */
+export function pause(ms: number): Promise<void> {
+	const signal = AbortSignal.timeout(Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS));
+	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 /** Whether a failure, or anything it wraps, is a request that ran out of time. */
 export function isTimeout(error: unknown): boolean {
 	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {

@@ -3,7 +3,7 @@ import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHt
 
 import { wrapHttpRequest } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
-import { withinDeadline } from './timeout';
+import { pause, withinDeadline } from './timeout';
 import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
 import { UserError } from './userError';
 
@@ -12,7 +12,7 @@ import { UserError } from './userError';
  * after a few refused attempts, and a node run sends every item's request at once: so within
  * one node run a token request the endpoint refused (4xx: a wrong password, invalid_grant) is
  * not sent again, and one that failed for a passing reason (5xx, no answer) is sent at most
- * MAX_ATTEMPTS times. Each later item gets the same answer, and so the same error. An API that
+ * MAX_ATTEMPTS times, a little later each time. Each later item gets the same answer, and so the same error. An API that
  * refuses a token just issued (after n8n renewed it for a 401) is told once: the node run's
  * other items fail with that, and ask for no token. The next node run tries again.
  */
@@ -20,9 +20,14 @@ import { UserError } from './userError';
 /** Attempts of one token request per node run when it fails for a passing reason. */
 export const MAX_ATTEMPTS = 3;
 
+/** The wait before the second attempt; it doubles before each later one, within the node's Timeout. */
+const BACKOFF_MS = 500;
+
 /** What a node run knows of one token request: how often it failed, and its final answer once it is settled. */
 interface Attempts {
 	failures: number;
+	/** When the next attempt may go out (epoch ms), after a failure. */
+	retryAt?: number;
 	final?: { response: IN8nHttpFullResponse } | { error: unknown };
 }
 
@@ -82,8 +87,11 @@ export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs:
 		const settle = (final: Attempts['final']) => {
 			attempts.failures += 1;
 			if (attempts.failures >= MAX_ATTEMPTS) attempts.final = final;
+			else attempts.retryAt = Date.now() + BACKOFF_MS * 2 ** (attempts.failures - 1);
 		};
-		return await (send({ ...request, ...withinDeadline(timeoutMs) }) as Promise<IN8nHttpFullResponse>).then(
+		const wait = Math.min((attempts.retryAt ?? 0) - Date.now(), timeoutMs - 1);
+		if (wait > 0) await pause(wait);
+		return await (send({ ...request, ...withinDeadline(timeoutMs - Math.max(wait, 0)) }) as Promise<IN8nHttpFullResponse>).then(
 			(response: IN8nHttpFullResponse) => {
 				const status = response?.statusCode ?? 200;
 				if (status >= 400 && status < 500) attempts.final = { response };
