@@ -168,3 +168,31 @@ describe('a credential field set by an expression follows the node’s rules', (
 		expect(c2m.server.requestsTo('/auth/tokens/short').map((request) => request.body)).toEqual([{ scopes: ['tokens:revoke'] }]);
 	});
 });
+
+describe('a credential keeps what the user stored', () => {
+	test('a Password set by an expression is still the expression after the token is fetched, where n8n writes back what it resolved (n8n 1.x)', async () => {
+		n8n.credentials.writesResolvedCredential = true;
+		const user = knetik.addAdminUser();
+		const credential = n8n.addCredential('knetikCloudPasswordOAuth2Api', {
+			baseUrl: knetik.server.url,
+			username: user.username,
+			password: '={{ $json.password }}',
+			clientId: KNETIK_PUBLIC_CLIENT,
+		});
+		const run: RunOptions = {
+			node: 'knetikCloud',
+			parameters: { authentication: 'password', resource: 'token', operation: 'getAll', limit: 1 },
+			credentials: { knetikCloudPasswordOAuth2Api: credential },
+			items: [{ password: user.password }, { password: user.password }, { password: user.password }],
+		};
+
+		const result = await n8n.run(run);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		expect(n8n.credentials.storedData(credential).password).toBe('={{ $json.password }}');
+		// The token stays in this process: the next run sends it again without a token request.
+		await n8n.run(run);
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+		expect(n8n.credentials.storedData(credential).password).toBe('={{ $json.password }}');
+	});
+});

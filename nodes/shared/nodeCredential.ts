@@ -9,7 +9,7 @@ import {
 import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
 import { descriptionOf, isExpression, nothingIn } from './parameters';
-import { SESSION_TOKEN } from './tokenSessions';
+import { keepTokenInProcess, SESSION_TOKEN } from './tokenSessions';
 
 /**
  * The credential type n8n's routing engine uses for this node, picked as it picks it: the
@@ -136,4 +136,18 @@ export function sendWithNodeRunCredential(
 	const itemCredential: ICredentialsDecrypted = { ...credential.decrypted, data: { ...credential.decrypted.data } };
 	sendWithCredential(context, itemCredential);
 	return itemCredential.data!;
+}
+
+/**
+ * Makes the item send with its own read of a credential that holds expressions (one n8n resolved
+ * for this item), keeping the tokens it fetches in this process (keepTokenInProcess): n8n 1.x
+ * would otherwise write the resolved values over the user's expressions when it stores a token.
+ */
+export function sendWithItemOwnCredential(
+	context: IExecuteSingleFunctions,
+	credential: NodeRunCredential,
+	data: ICredentialDataDecryptedObject,
+): void {
+	keepTokenInProcess(data);
+	sendWithCredential(context, { ...credential.decrypted, data });
 }

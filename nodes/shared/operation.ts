@@ -21,7 +21,14 @@ import {
 	undocumentedAnswer,
 	type DocumentedSuccess,
 } from './httpErrors';
-import { assertCredentialFieldsResolved, credentialBaseUrl, itemCredentialData, nodeRunCredential, sendWithNodeRunCredential } from './nodeCredential';
+import {
+	assertCredentialFieldsResolved,
+	credentialBaseUrl,
+	itemCredentialData,
+	nodeRunCredential,
+	sendWithItemOwnCredential,
+	sendWithNodeRunCredential,
+} from './nodeCredential';
 import { assertParametersUsable, nodeDisplayName } from './parameters';
 import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
@@ -187,6 +194,9 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					const credentialData = runCredential && (await itemCredentialData(this, runCredential.type));
 					if (credentialData) {
 						assertCredentialFieldsResolved(this, provider.displayName, runCredential, credentialData);
+						if (runCredential.managesToken && runCredential.expressionFields.length) {
+							sendWithItemOwnCredential(this, runCredential, credentialData);
+						}
 						requestData.options.baseURL ??= credentialBaseUrl(credentialData);
 					}
 					governTokenRequests(this, timeoutMs);

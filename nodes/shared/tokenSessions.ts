@@ -57,6 +57,18 @@ const sessions = new Map<string, Session>();
 /** The token each credentials object (one per item, or one per node run) last sent. */
 const sentTokens = new WeakMap<ICredentialDataDecryptedObject, string>();
 
+/** Credentials objects whose token stays in this process, never handed to n8n to store (see keepTokenInProcess). */
+const processOnly = new WeakSet<ICredentialDataDecryptedObject>();
+
+/**
+ * Keeps the tokens this credentials object fetches in this process: n8n is not handed them to
+ * store. For a credential with a field set by an expression: n8n 1.x would write the resolved
+ * value over the expression when it stores a token, and the token depends on each item's values.
+ */
+export function keepTokenInProcess(credentials: ICredentialDataDecryptedObject): void {
+	processOnly.add(credentials);
+}
+
 /** Credentials objects whose request was held back for a renewal (see accessTokenToSend). */
 const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
@@ -210,6 +222,13 @@ export async function sessionToken(
 	fetchToken: () => Promise<IssuedToken>,
 ): Promise<ICredentialDataDecryptedObject> {
 	const session = sessionOf(identity);
+	if (processOnly.has(credentials)) {
+		// authenticate sends the process's token; a caller whose token was refused fetches anew.
+		const refused = sentTokens.get(credentials);
+		if (session.pending) await session.pending;
+		else if (!isFresh(session.token) || session.token.accessToken === refused) await startFetch(session, fetchToken);
+		return {};
+	}
 	const claimed = renewalClaims.delete(credentials);
 	// What this caller's request carried: none when n8n calls before sending, with its copy empty.
 	const held = sentTokens.get(credentials) ?? storedSessionToken(credentials, identity)?.accessToken;

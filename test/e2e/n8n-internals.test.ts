@@ -1,7 +1,8 @@
 /**
  * Pins every use of n8n internals (nodes/shared/n8nInternals.ts) on the n8n line under test: one
  * workflow takes each, its effect is checked, and n8n must log no warning that a use fell back to
- * n8n's public path.
+ * n8n's public path. And where the lines differ in what they store: a credential field set by an
+ * expression keeps it (n8n 1.x writes resolved values back when a token is stored).
  */
 import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { itemsOf, startRealN8n, type RealN8n } from './n8n-cli.ts';
@@ -10,6 +11,8 @@ import { chainWorkflow, items } from './workflows.ts';
 
 const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name: 'Knetik Cloud Password OAuth2 API (sandbox)' } };
 const wrongPassword = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikWrongPw2', name: 'Knetik Cloud with a wrong password' } };
+const passwordByExpression = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikExprPw01', name: 'Knetik Cloud with its Password from the item' } };
+const PASSWORD_EXPRESSION = '={{ $json.password }}';
 
 let n8n: RealN8n;
 
@@ -20,6 +23,11 @@ beforeAll(async () => {
 			...wrongPassword.knetikCloudPasswordOAuth2Api,
 			type: 'knetikCloudPasswordOAuth2Api',
 			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: 'not-the-password', clientId: KNETIK_PUBLIC_CLIENT },
+		},
+		{
+			...passwordByExpression.knetikCloudPasswordOAuth2Api,
+			type: 'knetikCloudPasswordOAuth2Api',
+			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: PASSWORD_EXPRESSION, clientId: KNETIK_PUBLIC_CLIENT },
 		},
 	]);
 	const fiveItems = items(Array.from({ length: 5 }, (_, i) => ({ n: String(i) })));
@@ -38,6 +46,15 @@ beforeAll(async () => {
 				parameters: { authentication: 'password', operation: 'get', username: 'nobody', clientId: 'nothing' },
 				credentials: password,
 				onError: 'continueRegularOutput',
+			},
+		]),
+		chainWorkflow('e2eExpressionPassword', 'A Password from the item', [
+			...items([{ password: KNETIK_ADMIN_USER.password }, { password: KNETIK_ADMIN_USER.password }]),
+			{
+				name: 'List tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'getAll', limit: 1 },
+				credentials: passwordByExpression,
 			},
 		]),
 		chainWorkflow('e2eInternalsRefused', 'A refused password, five items', [
@@ -79,6 +96,18 @@ test(
 		expect(knetik.server.requestsTo('/oauth/token').length - before).toBe(1);
 
 		expect(n8n.problems).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'a credential field set by an expression is still the expression after the credential fetched its token',
+	async () => {
+		const execution = await n8n.execute('e2eExpressionPassword');
+
+		expect(itemsOf(execution, 'List tokens')).toHaveLength(2);
+		const stored = await n8n.exportCredential(passwordByExpression.knetikCloudPasswordOAuth2Api.id);
+		expect(stored.password).toBe(PASSWORD_EXPRESSION);
 	},
 	E2E_TIMEOUT,
 );

@@ -48,6 +48,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How many times each credential was read and decrypted, as n8n reads it from its database. */
 	private readonly reads = new Map<string, number>();
 
+	/**
+	 * n8n 1.x (1.123.81) writes the whole resolved credential back after preAuthentication, a
+	 * field set by an expression replaced by its value; 2.x writes the token alone.
+	 */
+	writesResolvedCredential = false;
+
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
 		private readonly nodeTypes: INodeTypes,
@@ -169,7 +175,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const nodeCredentials = node.credentials?.[typeName];
 		if (!nodeCredentials) return undefined;
 		const entry = this.entry(nodeCredentials);
-		entry.data = { ...entry.data, ...(structuredClone(output) as ICredentialDataDecryptedObject) };
+		const written = this.writesResolvedCredential ? { ...credentials, ...output } : output;
+		entry.data = { ...entry.data, ...(structuredClone(written) as ICredentialDataDecryptedObject) };
 		this.writes.set(entry.id, (this.writes.get(entry.id) ?? 0) + 1);
 		return Object.assign(credentials, output as ICredentialDataDecryptedObject);
 	}
