@@ -14,6 +14,7 @@ const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Lon
 const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
 const confluentApi = { confluentCloudApi: { id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' } };
 const wrongPassword = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikWrongPw1', name: 'Knetik Cloud with a wrong password' } };
+const expiredOnIssue = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikExpired1', name: 'Knetik Cloud whose tokens arrive expired' } };
 
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
@@ -27,7 +28,25 @@ beforeAll(async () => {
 			type: 'knetikCloudPasswordOAuth2Api',
 			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: 'not-the-password', clientId: KNETIK_PUBLIC_CLIENT },
 		},
+		{
+			...expiredOnIssue.knetikCloudPasswordOAuth2Api,
+			type: 'knetikCloudPasswordOAuth2Api',
+			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: KNETIK_ADMIN_USER.password, clientId: KNETIK_PUBLIC_CLIENT },
+		},
 	]);
+	const httpRequest = (credentials: Record<string, { id: string; name: string }>) => ({
+		name: 'HTTP Request',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'GET',
+			url: `${n8n.mocks.urls.knetik}/auth/tokens`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'knetikCloudPasswordOAuth2Api',
+			options: {},
+		},
+		credentials,
+	});
 	await n8n.importWorkflows([
 		chainWorkflow('e2eFaultWrongPassword', '50 items with a wrong password', [
 			...items(Array.from({ length: 50 }, (_, i) => ({ n: String(i) }))),
@@ -39,6 +58,8 @@ beforeAll(async () => {
 				onError: 'continueRegularOutput',
 			},
 		]),
+		chainWorkflow('e2eFaultHttpWrongPassword', 'The HTTP Request node with a wrong password', [httpRequest(wrongPassword)]),
+		chainWorkflow('e2eFaultHttpExpired', 'The HTTP Request node with a token expired on issue', [httpRequest(expiredOnIssue)]),
 		chainWorkflow('e2eFaultDelete', 'Delete with a username that resolves to nothing', [
 			...items([{ user: '' }]),
 			{
@@ -210,6 +231,27 @@ test(
 		expect(new Set(listed.map((item) => item.json.error))).toEqual(new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']));
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
 		expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'in n8n’s HTTP Request node, a refused password and a token expired on issue show the credential’s own words',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		const refused = stoppedWith(await n8n.execute('e2eFaultHttpWrongPassword'));
+		expect(refused.message).toBe('The credential could not get an access token. Knetik Cloud: Bad credentials');
+		expect(refused.description).toContain('Check the values in the credential');
+
+		knetik.issuedLifetime = 0;
+		try {
+			knetik.server.clearRequests();
+			const expired = stoppedWith(await n8n.execute('e2eFaultHttpExpired'));
+			expect(expired.message).toBe('The credential could not get an access token: the token endpoint issued one that had already expired');
+			expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
+		} finally {
+			knetik.issuedLifetime = undefined;
+		}
 	},
 	E2E_TIMEOUT,
 );
