@@ -8,6 +8,7 @@ import { createMocks } from '../scripts/mocks.ts';
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
 import { C2M_CLIENT } from '../scripts/mock/c2m.ts';
 import { KNETIK_PUBLIC_CLIENT } from '../scripts/mock/knetik.ts';
+import { REFUSAL_MEMORY_MS } from '../nodes/shared/tokenSessions';
 import { errorOf, harnessWithEverything, serveDuringTests, storedToken } from './support.ts';
 
 const { knetik, c2m } = createMocks();
@@ -40,6 +41,14 @@ function knetikList(): { run: RunOptions; credential: ReturnType<N8nHarness['add
 }
 
 const listCalls = () => knetik.server.requestsTo('/auth/tokens');
+
+test('a token issued already expired is asked for once in a node run of 100 items, not once per wave', async () => {
+	knetik.issuedLifetime = 0;
+	const result = await n8n.run({ ...knetikList().run, items: Array.from({ length: 100 }, () => ({})), continueOnFail: true });
+	expect(result.items).toHaveLength(100);
+	expect(result.items.every((item) => /already expired/.test(item.error?.message ?? ''))).toBe(true);
+	expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+});
 
 test.each<[unknown]>([['0'], [0], [-30]])(
 	'a token issued with expires_in %p is refused as expired on arrival, and never sent',
@@ -99,8 +108,18 @@ describe('fail closed: a node run does not repeat a token request the endpoint r
 			new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']),
 		);
 
-		// The next execution tries again.
-		await n8n.run({ ...run, credentials: { knetikCloudPasswordOAuth2Api: wrong }, continueOnFail: true });
+		// An execution within 30 s is told the same, without asking; one after asks again.
+		const again = await n8n.run({ ...run, credentials: { knetikCloudPasswordOAuth2Api: wrong }, continueOnFail: true });
+		expect(again.items[0].error?.message).toBe('The credential could not get an access token. Knetik Cloud: Bad credentials');
+		expect(again.items[0].error?.description).toContain('Not asked again: the credential asks 30 seconds after a refusal');
+		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
+		const now = Date.now();
+		jest.spyOn(Date, 'now').mockImplementation(() => now + REFUSAL_MEMORY_MS + 1);
+		try {
+			await n8n.run({ ...run, credentials: { knetikCloudPasswordOAuth2Api: wrong }, continueOnFail: true });
+		} finally {
+			jest.restoreAllMocks();
+		}
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(2);
 	});
 

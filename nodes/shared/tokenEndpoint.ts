@@ -46,6 +46,17 @@ function redirectOrRefusal(
 	}
 }
 
+/** Token request failures with a passing cause (no answer, a 5xx), worth another attempt; any other failure is a refusal. */
+const passingFailures = new WeakSet<object>();
+
+function failedForAPassingReason(error: UserError): UserError {
+	passingFailures.add(error);
+	return error;
+}
+
+/** Whether a token request failed for a passing reason (see tokenRequests.ts and tokenSessions.ts). */
+export const isPassingFailure = (error: unknown): boolean => typeof error === 'object' && error !== null && passingFailures.has(error);
+
 /**
  * Sends a token request from a credential's preAuthentication and returns the JSON body.
  * Failures become UserErrors carrying the provider's own message; the request
@@ -69,7 +80,8 @@ export async function requestToken(
 	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
 	// not clean errors) gets it without any secret the request carried.
 	const { message, description } = outcome.error as UserError;
-	throw new UserError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+	const cleaned = new UserError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
+	throw isPassingFailure(outcome.error) ? failedForAPassingReason(cleaned) : cleaned;
 }
 
 /**
@@ -113,15 +125,19 @@ async function sendTokenRequest(
 			);
 		if ('error' in outcome && isTimeout(outcome.error)) {
 			const waited = timeoutOf(outcome.error);
-			throw new UserError(
-				`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
-				`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+			throw failedForAPassingReason(
+				new UserError(
+					`The credential could not get an access token: ${provider.displayName} did not answer within ${inSeconds(waited)}`,
+					`${request.method ?? 'GET'} ${request.url} timed out after ${inSeconds(waited)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). Check the base URL in the credential, or allow more time.`,
+				),
 			);
 		}
 		if ('error' in outcome) {
-			throw new UserError(
-				`The credential could not reach ${provider.displayName} to get an access token`,
-				`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+			throw failedForAPassingReason(
+				new UserError(
+					`The credential could not reach ${provider.displayName} to get an access token`,
+					`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+				),
 			);
 		}
 		response = outcome.answer;
@@ -142,10 +158,8 @@ async function sendTokenRequest(
 			body: redactDeep(response.body, secrets),
 			headers: response.headers,
 		});
-		throw new UserError(
-			`The credential could not get an access token. ${message}`,
-			`${description} Check the values in the credential.`,
-		);
+		const error = new UserError(`The credential could not get an access token. ${message}`, `${description} Check the values in the credential.`);
+		throw response.statusCode >= 500 ? failedForAPassingReason(error) : error;
 	}
 	// requestToken redacts the message; the body is cleaned here, before it is cut short.
 	const wrong = undocumentedAnswer(

@@ -8,6 +8,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } fro
 
 import { TokenRenewalNeeded } from './n8nInternals';
 import { CLOCK_SKEW_ALLOWANCE_MS } from './tokenExpiry';
+import { isPassingFailure } from './tokenEndpoint';
 import { UserError } from './userError';
 
 /** An access token and, when the provider says, when it stops working (epoch ms). */
@@ -50,7 +51,16 @@ function isFresh(token: SessionToken | undefined): token is SessionToken {
 interface Session {
 	token?: SessionToken;
 	pending?: Promise<SessionToken>;
+	/** The last refusal of the token endpoint, repeated without asking until `until` (epoch ms). */
+	refusal?: { error: UserError; until: number };
 }
+
+/**
+ * How long a process repeats a token endpoint's refusal for the same credential values instead
+ * of asking again: n8n's HTTP Request node asks once per item, and identity providers lock an
+ * account after a few refused attempts. Changed values are another session, asked at once.
+ */
+export const REFUSAL_MEMORY_MS = 30_000;
 
 const sessions = new Map<string, Session>();
 
@@ -101,17 +111,27 @@ function usableOnArrival(token: IssuedToken): IssuedToken {
 	return token;
 }
 
-/** Starts the one fetch of a session; a failed fetch leaves nothing behind, so the next caller tries again. */
+/**
+ * Starts the one fetch of a session. A fetch that failed for a passing reason leaves nothing
+ * behind, so the next caller tries again; a refusal is repeated for REFUSAL_MEMORY_MS.
+ */
 function startFetch(session: Session, fetchToken: () => Promise<IssuedToken>): Promise<SessionToken> {
+	const { refusal } = session;
+	if (refusal && refusal.until > Date.now()) {
+		const again = `Not asked again: the credential asks ${REFUSAL_MEMORY_MS / 1000} seconds after a refusal, or at once when its values change.`;
+		return Promise.reject(new UserError(refusal.error.message, `${refusal.error.description} ${again}`));
+	}
 	const pending = fetchToken().then(usableOnArrival).then(renewAfterOf);
 	session.pending = pending;
 	pending.then(
 		(token) => {
 			session.token = token;
+			session.refusal = undefined;
 			if (session.pending === pending) session.pending = undefined;
 		},
-		() => {
+		(error: unknown) => {
 			if (session.pending === pending) session.pending = undefined;
+			if (error instanceof UserError && !isPassingFailure(error)) session.refusal = { error, until: Date.now() + REFUSAL_MEMORY_MS };
 		},
 	);
 	return pending;

@@ -19,7 +19,7 @@ afterAll(async () => {
 	await n8n?.stop();
 });
 
-test('100 items: one token request, at most 3 credential writes and one 401 per execution, for every caller', async () => {
+test('100 items: one token request, at most 3 credential writes and one 401 per execution, for every caller, also when the credential is refused or its token arrives expired', async () => {
 	const costs = await measureTokenCosts(n8n, 100);
 	process.stdout.write(`${costs.map((cost) => JSON.stringify(cost)).join('\n')}\n`);
 	for (const cost of costs) {
@@ -29,5 +29,8 @@ test('100 items: one token request, at most 3 credential writes and one 401 per 
 		expect(cost.firstUse.writes).toBeLessThanOrEqual(3);
 		expect(cost.afterServerDroppedToken.writes).toBeLessThanOrEqual(3);
 		expect(cost.afterServerDroppedToken.refused).toBeLessThanOrEqual(cost.caller === 'HTTP Request node' ? 3 : 1);
+		// Refused, or issued already expired: one token request, nothing written, no API call.
+		expect({ seen, ...cost.refusedCredential }).toEqual({ seen, tokenRequests: 1, writes: 0, refused: 0 });
+		expect({ seen, ...cost.expiredOnIssue }).toEqual({ seen, tokenRequests: 1, writes: 0, refused: 0 });
 	}
 }, 600_000);

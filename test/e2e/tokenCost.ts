@@ -15,8 +15,8 @@ import { ConfluentMock } from '../../scripts/mock/confluent.ts';
 import { IDP_CLIENT, IdentityProviderMock } from '../../scripts/mock/identityProvider.ts';
 import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMock } from '../../scripts/mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from '../../scripts/mock/runai.ts';
-import type { MockServer } from '../../scripts/mock/server.ts';
-import type { RealN8n } from './n8n-cli.ts';
+import type { MockResponse, MockServer } from '../../scripts/mock/server.ts';
+import { itemsOf, type RealN8n } from './n8n-cli.ts';
 import { chainWorkflow, items, type NodeSpec } from './workflows.ts';
 
 export interface Cost {
@@ -31,6 +31,10 @@ export interface CallerCost {
 	firstUse: Cost;
 	/** The next execution, after the server dropped every token it had issued. */
 	afterServerDroppedToken: Cost;
+	/** An execution whose token endpoint refuses the credential (400 invalid_grant). */
+	refusedCredential: Cost;
+	/** An execution whose token endpoint issues tokens already expired (a lifetime of 0). */
+	expiredOnIssue: Cost;
 }
 
 interface Caller {
@@ -42,6 +46,8 @@ interface Caller {
 		data: Record<string, unknown>;
 		/** The server and path of the token requests, and the server of the API calls. */
 		tokens: [MockServer, string];
+		/** What the token endpoint answers when it issues a token already expired. */
+		expired: MockResponse;
 		api: MockServer;
 		node: (credentials: NodeSpec['credentials']) => Omit<NodeSpec, 'name'>;
 		dropTokens: () => void;
@@ -58,13 +64,27 @@ const httpRequest = (credentialType: string, parameters: Record<string, unknown>
 async function knetik() {
 	const mock = new KnetikMock();
 	await mock.server.start();
-	return { mock, servers: [mock.server], tokens: [mock.server, '/oauth/token'] as [MockServer, string], api: mock.server, dropTokens: () => mock.expireBearerTokens() };
+	const expired = { status: 200, body: { access_token: 'expired-on-issue', token_type: 'bearer', expires_in: 0 } };
+	return { mock, servers: [mock.server], tokens: [mock.server, '/oauth/token'] as [MockServer, string], expired, api: mock.server, dropTokens: () => mock.expireBearerTokens() };
 }
 
 async function c2m() {
 	const mock = new C2mMock();
 	await mock.server.start();
-	return { mock, servers: [mock.server], tokens: [mock.server, '/auth/tokens/short'] as [MockServer, string], api: mock.server, dropTokens: () => mock.expireShortTermTokens() };
+	const expired = () => ({
+		status: 201,
+		body: { token_type: 'Bearer', access_token: 'expired-on-issue', expires_in: 0, expires_at: new Date().toISOString(), token_id: 'tok_st_expired' },
+	});
+	return {
+		mock,
+		servers: [mock.server],
+		tokens: [mock.server, '/auth/tokens/short'] as [MockServer, string],
+		get expired() {
+			return expired();
+		},
+		api: mock.server,
+		dropTokens: () => mock.expireShortTermTokens(),
+	};
 }
 
 const knetikClientCredentials = (url: string) => ({ baseUrl: url, clientId: KNETIK_ADMIN_CLIENT.id, clientSecret: KNETIK_ADMIN_CLIENT.secret });
@@ -158,6 +178,10 @@ const CALLERS: Caller[] = [
 			return {
 				servers: [idp.server, confluent.server],
 				tokens: [confluent.server, '/sts/v1/oauth2/token'] as [MockServer, string],
+				expired: {
+					status: 200,
+					body: { access_token: 'expired-on-issue', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 0 },
+				},
 				api: confluent.server,
 				dropTokens: () => confluent.expireStsTokens(),
 				data: {
@@ -181,6 +205,7 @@ const CALLERS: Caller[] = [
 			return {
 				servers: [mock.server],
 				tokens: [mock.server, '/api/v1/token'] as [MockServer, string],
+				expired: { status: 200, body: { accessToken: 'expired-on-issue', expiresIn: 0 } },
 				api: mock.server,
 				dropTokens: () => mock.expireAccessTokens(),
 				data: { baseUrl: mock.server.url, authentication: 'clientCredentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
@@ -245,16 +270,25 @@ export async function measureTokenCosts(n8n: RealN8n, itemCount: number): Promis
 				...started.map((entry, index) => ({
 					name: `${entry.caller.caller} ${index}`,
 					...entry.node({ [credentials[index].type]: { id: credentials[index].id, name: credentials[index].name } }),
+					// Each caller runs whatever the one before it met.
+					onError: 'continueRegularOutput' as const,
 				})),
 			]),
 		]);
 
-		const execute = async (): Promise<Cost[]> => {
+		/** Runs the workflow; every item of every caller succeeds, or (`failing`) fails. */
+		const execute = async (failing = false): Promise<Cost[]> => {
 			for (const { servers } of started) for (const server of servers) server.clearRequests();
 			const before = await Promise.all(credentials.map(async (credential) => await writesOf(db, credential.id)));
 			const execution = await n8n.execute(workflowId);
 			const failure = execution.run.data.resultData.error?.message;
 			if (failure) throw new Error(`The token-cost workflow failed: ${failure}`);
+			for (const index of started.keys()) {
+				const failed = itemsOf(execution, `${started[index].caller.caller} ${index}`).filter((item) => 'error' in item.json);
+				if (failed.length !== (failing ? itemCount : 0)) {
+					throw new Error(`${started[index].caller.caller} ${index}: ${failed.length} of ${itemCount} items failed: ${JSON.stringify(failed[0]?.json)}`);
+				}
+			}
 			return await Promise.all(
 				started.map(async ({ tokens: [tokenServer, tokenPath], api }, index) => ({
 					tokenRequests: tokenServer.requestsTo(tokenPath).length,
@@ -266,11 +300,28 @@ export async function measureTokenCosts(n8n: RealN8n, itemCount: number): Promis
 		const firstUse = await execute();
 		for (const { dropTokens } of started) dropTokens();
 		const afterDrop = await execute();
+		// Each with no stored token (the credentials imported again), so that every caller asks for one.
+		const withTokenEndpoint = async (answer: (entry: (typeof started)[number]) => MockResponse) => {
+			await n8n.importCredentials(credentials);
+			for (const entry of started) {
+				const [server, path] = entry.tokens;
+				server.answerWhen((request) => request.rawPath === path, answer(entry));
+			}
+			try {
+				return await execute(true);
+			} finally {
+				for (const { tokens } of started) tokens[0].clearFaults();
+			}
+		};
+		const refused = await withTokenEndpoint(({ tokens: [server] }) => server.error(400, 'The credential was refused', 'invalid_grant'));
+		const expired = await withTokenEndpoint((entry) => entry.expired);
 		return started.map(({ caller }, index) => ({
 			caller: caller.caller,
 			credentialType: caller.credentialType,
 			firstUse: firstUse[index],
 			afterServerDroppedToken: afterDrop[index],
+			refusedCredential: refused[index],
+			expiredOnIssue: expired[index],
 		}));
 	} finally {
 		await new Promise<void>((resolve) => db.close(resolve));
