@@ -253,6 +253,8 @@ export interface ProxiedRequest {
 	body: string;
 	/** When the proxy received it (epoch ms). */
 	at: number;
+	/** The status the upstream answered with, once it has. */
+	status?: number;
 }
 
 interface Proxy {
@@ -282,6 +284,7 @@ async function startProxy(via: string, log: ProxiedRequest[]): Promise<Proxy> {
 		const upstream = httpRequest(
 			{ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers },
 			(answer) => {
+				entry.status = answer.statusCode;
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				answer.pipe(res);
 			},

@@ -15,7 +15,7 @@ import { startQueueCluster, type ProxiedRequest, type QueueCluster } from '../..
 import { exampleWorkflows } from '../../scripts/sandbox.ts';
 import { C2M_CLIENT } from '../../scripts/mock/c2m.ts';
 import { SHARE_TOKEN } from '../../scripts/mock/confluent.ts';
-import { chainWorkflow, type NodeSpec } from '../e2e/workflows.ts';
+import { chainWorkflow, items, type NodeSpec } from '../e2e/workflows.ts';
 
 jest.setTimeout(600_000);
 
@@ -101,6 +101,8 @@ const isTokenRequest: Record<CredentialName, (request: ProxiedRequest) => boolea
 // ---------------------------------------------------------------------------------------------
 
 const examples = exampleWorkflows();
+const BURST_ITEMS = 20;
+const BURST_EXECUTIONS = 50;
 let cluster: QueueCluster;
 let c2mTokenToRevoke: string;
 
@@ -123,6 +125,13 @@ beforeAll(async () => {
 					'queue-long',
 				),
 				triggeredByWebhook(chainWorkflow('queueShort', 'Queue: every credential', callsWithEveryCredential('once', c2mTokenToRevoke)), 'queue-short'),
+				triggeredByWebhook(
+					chainWorkflow('queueBurst', 'Queue: 20 items with one token credential', [
+						...items(Array.from({ length: BURST_ITEMS }, (_, index) => ({ index: String(index) }))),
+						{ name: 'List tokens', type: 'knetikCloud', parameters: { authentication: 'clientCredentials', operation: 'getAll', limit: 1 }, credentials: credential.knetikClient },
+					]),
+					'queue-burst',
+				),
 			];
 		},
 	});
@@ -231,6 +240,43 @@ describe('token-managing credentials across two workers', () => {
 	});
 });
 
+describe('one token credential under load', () => {
+	test(`${BURST_EXECUTIONS} executions of ${BURST_ITEMS} items: at most one token request per worker and token lifetime, and at most one 401 per worker after the provider drops its tokens mid-run`, async () => {
+		const workers = cluster.workers.map((worker) => worker.name);
+		const listCallsRefused = (worker: string, from: number) =>
+			cluster.proxied.filter((request) => request.via === worker && request.at >= from && request.url.pathname === '/auth/tokens' && request.status === 401).length;
+		const burst = async (count: number) => {
+			const outputs = await Promise.all(Array.from({ length: count }, async () => await trigger('queue-burst')));
+			for (const output of outputs) expect(output).toHaveLength(BURST_ITEMS);
+		};
+
+		const started = Date.now();
+		await burst(BURST_EXECUTIONS / 2);
+		const droppedAt = Date.now();
+		cluster.mocks.mocks.knetik.expireBearerTokens();
+		await burst(BURST_EXECUTIONS / 2);
+
+		const counts = workers.map((worker) => ({
+			worker,
+			executions: cluster.proxied.filter((request) => request.via === worker && request.at >= started && request.url.pathname === '/auth/tokens').length / BURST_ITEMS,
+			tokenRequestsLifetime1: tokenRequests('knetikClient', worker, started, droppedAt),
+			tokenRequestsLifetime2: tokenRequests('knetikClient', worker, droppedAt),
+			refusedAfterDrop: listCallsRefused(worker, droppedAt),
+		}));
+		process.stdout.write(
+			`[queue] ${BURST_EXECUTIONS} executions of ${BURST_ITEMS} items, the tokens dropped after ${BURST_EXECUTIONS / 2} (list calls / ${BURST_ITEMS} = executions, with their 401s):\n` +
+				counts.map((row) => `[queue]   ${JSON.stringify(row)}\n`).join(''),
+		);
+		for (const row of counts) {
+			const withinBounds = row.tokenRequestsLifetime1 <= 1 && row.tokenRequestsLifetime2 <= 1 && row.refusedAfterDrop <= 1;
+			expect({ ...row, withinBounds }).toEqual({ ...row, withinBounds: true });
+		}
+		// Both workers took part, and together they ran every execution.
+		expect(counts.every((row) => row.executions > 0)).toBe(true);
+		expect(counts.reduce((sum, row) => sum + row.executions, 0)).toBeGreaterThanOrEqual(BURST_EXECUTIONS);
+	});
+});
+
 describe('the example workflows through the queue', () => {
 	const runs = new Map<string, Array<Array<Record<string, unknown>>>>();
 	const pathOf = (id: string) => id.toLowerCase();
@@ -295,7 +341,7 @@ describe('the example workflows through the queue', () => {
 		expect(last('tlExKnetikPurge')).toEqual([{ deleted: true, username: 'bob', client_id: null }]);
 		expect(knetik.stored.filter((token) => token.username === 'bob')).toEqual([]);
 
-		expect(last('tlExRunAiOps')).toEqual([{ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String) }]);
+		expect(last('tlExRunAiOps')).toEqual([{ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String), expires_at: null }]);
 		expect(runAi.server.requestsTo('/v1/k8s/auth/oauth/apptoken')).toHaveLength(1);
 	});
 });
