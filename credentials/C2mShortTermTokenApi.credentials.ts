@@ -11,7 +11,8 @@ import { c2m } from '../nodes/C2m/provider';
 import { baseUrlOf, CREDENTIAL_BASE_URL, sessionBearerAuthentication } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
-import { sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionTokenProperty } from '../nodes/shared/storedToken';
+import { sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds, expiryAtInstant, soonestExpiry } from '../nodes/shared/tokenExpiry';
 import { C2M_BASE_URL_PROPERTY, LONG_TERM_TOKEN_PROPERTY } from './C2mLongTermTokenApi.credentials';
 

@@ -22,7 +22,8 @@ import {
 import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
-import { sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionTokenProperty } from '../nodes/shared/storedToken';
+import { sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 import { CONFLUENT_CLOUD_API_URL, CONFLUENT_HTTP_REQUEST_NODE } from './ConfluentCloudApi.credentials';
 

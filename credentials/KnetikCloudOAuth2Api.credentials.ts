@@ -9,7 +9,7 @@ import type {
 
 import { baseUrlProperty, sessionBearerAuthentication } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
-import { sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionTokenProperty } from '../nodes/shared/storedToken';
 import {
 	KNETIK_BASE_URL_HINT,
 	KNETIK_TOKENS_TEST,

@@ -16,7 +16,8 @@ import {
 } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
-import { sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionTokenProperty } from '../nodes/shared/storedToken';
+import { sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 
 export const KNETIK_BASE_URL_HINT =

@@ -11,7 +11,8 @@ import { runAi } from '../nodes/RunAi/provider';
 import { authenticateWith, baseUrlOf, baseUrlProperty, CREDENTIAL_BASE_URL } from '../nodes/shared/credentialAuth';
 import { allowUnencryptedHttpProperty } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
-import { accessTokenToSend, sessionToken, sessionTokenProperty } from '../nodes/shared/tokenSessions';
+import { sessionTokenProperty } from '../nodes/shared/storedToken';
+import { accessTokenToSend, sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 
 const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };

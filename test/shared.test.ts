@@ -3,7 +3,8 @@ import { describeHttpFailure, findHttpFailure, undocumentedAnswer } from '../nod
 import { redactSecrets } from '../nodes/shared/redaction';
 import type { ApiProvider } from '../nodes/shared/provider';
 import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
-import { accessTokenToSend, boundSessionToken, sessionToken, type IssuedToken } from '../nodes/shared/tokenSessions';
+import { boundSessionToken } from '../nodes/shared/storedToken';
+import { accessTokenToSend, sessionToken, type IssuedToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds, expiryAtInstant, CLOCK_SKEW_ALLOWANCE_MS } from '../nodes/shared/tokenExpiry';
 import { storedToken } from './support.ts';
 

@@ -1,35 +1,32 @@
-import type { ExecutionError, INodeExecutionData } from 'n8n-workflow';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 
-import { C2mClientKeyApi } from '../credentials/C2mClientKeyApi.credentials';
-import { C2mLongTermTokenApi } from '../credentials/C2mLongTermTokenApi.credentials';
-import { C2mShortTermTokenApi } from '../credentials/C2mShortTermTokenApi.credentials';
-import { ConfluentCloudApi } from '../credentials/ConfluentCloudApi.credentials';
-import { ConfluentCloudIdentityPoolOAuth2Api } from '../credentials/ConfluentCloudIdentityPoolOAuth2Api.credentials';
-import { KnetikCloudOAuth2Api } from '../credentials/KnetikCloudOAuth2Api.credentials';
-import { KnetikCloudPasswordOAuth2Api } from '../credentials/KnetikCloudPasswordOAuth2Api.credentials';
-import { RunAiApi } from '../credentials/RunAiApi.credentials';
-import { C2m } from '../nodes/C2m/C2m.node';
-import { ConfluentCloud } from '../nodes/ConfluentCloud/ConfluentCloud.node';
-import { KnetikCloud } from '../nodes/KnetikCloud/KnetikCloud.node';
-import { RunAi } from '../nodes/RunAi/RunAi.node';
+import type { ExecutionError, ICredentialType, INodeExecutionData, INodeType } from 'n8n-workflow';
+
+import packageJson from '../package.json';
+
 import { N8nHarness, type RunResult } from './harness/n8n.ts';
 import type { MockServer } from '../scripts/mock/server.ts';
 
+/**
+ * The package's node or credential classes, from the one list n8n reads (package.json's `n8n`
+ * section), loaded from their sources: a provider added there is in every harness.
+ */
+function packageClasses<T>(kind: 'nodes' | 'credentials'): T[] {
+	const load = createRequire(__filename);
+	return (packageJson.n8n[kind] as string[]).map((distPath) => {
+		// As n8n's loader: the class named as the file (`dist/nodes/C2m/C2m.node.js` holds `C2m`).
+		const className = basename(distPath).split('.')[0];
+		const source = join(__dirname, '..', distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
+		const exported = (load(source) as Record<string, new () => T>)[className];
+		if (!exported) throw new Error(`${distPath} does not export ${className}`);
+		return new exported();
+	});
+}
+
 /** A harness with every node and credential type of the package, as n8n loads them. */
 export function harnessWithEverything(): N8nHarness {
-	return new N8nHarness(
-		[new ConfluentCloud(), new RunAi(), new KnetikCloud(), new C2m()],
-		[
-			new ConfluentCloudApi(),
-			new ConfluentCloudIdentityPoolOAuth2Api(),
-			new RunAiApi(),
-			new KnetikCloudOAuth2Api(),
-			new KnetikCloudPasswordOAuth2Api(),
-			new C2mClientKeyApi(),
-			new C2mLongTermTokenApi(),
-			new C2mShortTermTokenApi(),
-		],
-	);
+	return new N8nHarness(packageClasses<INodeType>('nodes'), packageClasses<ICredentialType>('credentials'));
 }
 
 /** Runs the servers for the whole test file, and forgets what they received before each test. */

@@ -16,7 +16,7 @@ import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
 import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
 import { MAX_TIMEOUT_MS, pause, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
-import { SESSION_TOKEN } from './tokenSessions';
+import { SESSION_TOKEN } from './storedToken';
 import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;

@@ -1,6 +1,9 @@
 import {
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
+	type IExecutePaginationFunctions,
+	type INodeProperties,
+	type INodePropertyOptions,
 	type ICredentialsDecrypted,
 	type IExecuteData,
 	type IExecuteSingleFunctions,
@@ -8,8 +11,11 @@ import {
 
 import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
+import type { OperationSpec } from './operation';
+import type { ApiProvider } from './provider';
 import { descriptionOf, isExpression, nothingIn } from './parameters';
-import { keepTokenInProcess, SESSION_TOKEN } from './tokenSessions';
+import { SESSION_TOKEN } from './storedToken';
+import { keepTokenInProcess } from './tokenSessions';
 
 /**
  * The credential type n8n's routing engine uses for this node, picked as it picks it: the
@@ -150,4 +156,42 @@ export function sendWithItemOwnCredential(
 ): void {
 	keepTokenInProcess(data);
 	sendWithCredential(context, { ...credential.decrypted, data });
+}
+
+/**
+ * n8n's editor lists every credential type of a node whose Authentication field picks the
+ * credential, whatever the operation, and preselects the newest credential; a credential kind
+ * this operation does not take must be refused before it is sent.
+ */
+function assertAuthenticationFits(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	field: INodeProperties,
+): void {
+	const value = context.getNodeParameter(field.name, null);
+	const accepted = (field.options ?? []) as INodePropertyOptions[];
+	if (accepted.some((option) => option.value === value)) return;
+	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
+	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
+		itemIndex: context.getItemIndex(),
+		description: `The selected credential is of the kind "${String(value)}" (${field.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
+	});
+}
+
+/**
+ * Refuses the item, before anything is sent, when the operation needs a credential the node does
+ * not require and none is selected, or the selected kind is not one the operation takes.
+ */
+export function assertCredentialFits(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	{ requiredCredential, authentication }: Pick<OperationSpec, 'requiredCredential' | 'authentication'>,
+): void {
+	if (requiredCredential && !context.getNode().credentials?.[requiredCredential.name]) {
+		throw new NodeOperationError(context.getNode(), `Select a ${requiredCredential.displayName} credential`, {
+			itemIndex: context.getItemIndex(),
+			description: `This operation calls ${provider.displayName} with a ${requiredCredential.displayName} credential, and none is selected. Nothing was sent.`,
+		});
+	}
+	if (authentication) assertAuthenticationFits(context, provider, authentication);
 }

@@ -6,7 +6,6 @@ import {
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 	type INodeProperties,
-	type INodePropertyOptions,
 	type INodePropertyRouting,
 	type INodeRequestOutput,
 } from 'n8n-workflow';
@@ -23,6 +22,7 @@ import {
 } from './httpErrors';
 import {
 	assertCredentialFieldsResolved,
+	assertCredentialFits,
 	credentialBaseUrl,
 	itemCredentialData,
 	nodeRunCredential,
@@ -106,26 +106,6 @@ function requestTimeout(context: IExecuteSingleFunctions): number {
 }
 
 /**
- * n8n's editor lists every credential type of a node whose Authentication field picks the
- * credential, whatever the operation, and preselects the newest credential; a credential kind
- * this operation does not take must be refused before it is sent.
- */
-function assertAuthenticationFits(
-	context: IExecutePaginationFunctions,
-	provider: ApiProvider,
-	field: INodeProperties,
-): void {
-	const value = context.getNodeParameter(field.name, null);
-	const accepted = (field.options ?? []) as INodePropertyOptions[];
-	if (accepted.some((option) => option.value === value)) return;
-	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
-	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
-		itemIndex: context.getItemIndex(),
-		description: `The selected credential is of the kind "${String(value)}" (${field.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
-	});
-}
-
-/**
  * Routing for one operation. n8n's declarative engine lets code wrap a request only through
  * its pagination hook, so every operation goes through it, with `paginate` always on. The
  * hook runs the whole life of one item's request:
@@ -168,20 +148,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 				const pairedItem = { item: this.getItemIndex() };
 				const timeoutMs = requestTimeout(this);
 				try {
-					const credential = spec.requiredCredential;
-					if (credential && !this.getNode().credentials?.[credential.name]) {
-						throw new NodeOperationError(
-							this.getNode(),
-							`Select a ${credential.displayName} credential`,
-							{
-								itemIndex: pairedItem.item,
-								description: `This operation calls ${provider.displayName} with a ${credential.displayName} credential, and none is selected. Nothing was sent.`,
-							},
-						);
-					}
-					if (spec.authentication) {
-						assertAuthenticationFits(this, provider, spec.authentication);
-					}
+					assertCredentialFits(this, provider, spec);
 					assertParametersUsable(this, provider.displayName);
 					if (spec.input) {
 						const rules = typeof spec.input === 'function' ? spec.input(this) : spec.input;

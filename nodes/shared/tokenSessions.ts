@@ -1,12 +1,12 @@
 /*
  * Token sessions: what this n8n process knows of each credential's token (one fetch for every
- * caller, the expiry it renews ahead of, the stored token bound to the credential's values), and
- * what a token-managing credential's authenticate and preAuthentication hand to n8n.
+ * caller, the expiry it renews ahead of, a refusal it repeats), and what a token-managing
+ * credential's authenticate and preAuthentication hand to n8n (stored as storedToken.ts says).
  */
-import { createHash } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { TokenRenewalNeeded } from './n8nInternals';
+import { storedAccessToken, storedForm, storedSessionToken, tokenCacheKey, type SessionToken } from './storedToken';
 import { CLOCK_SKEW_ALLOWANCE_MS } from './tokenExpiry';
 import { isPassingFailure } from './tokenEndpoint';
 import { UserError } from './userError';
@@ -22,12 +22,6 @@ const EXPIRY_MARGIN_MS = 60_000;
 
 /** ...or, for tokens that live less than ten minutes, this share of their lifetime. */
 const EXPIRY_MARGIN_SHARE = 0.1;
-
-/** A token and when to stop sending it (epoch ms; never, when the provider gave no expiry). */
-interface SessionToken {
-	accessToken: string;
-	renewAfter?: number;
-}
 
 function renewAfterOf({ accessToken, expiresAt }: IssuedToken): SessionToken {
 	if (expiresAt === undefined) return { accessToken };
@@ -82,11 +76,6 @@ export function keepTokenInProcess(credentials: ICredentialDataDecryptedObject):
 /** Credentials objects whose request was held back for a renewal (see accessTokenToSend). */
 const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
-/** Identifies a credential by the values that decide which token it gets, without keeping them. */
-function tokenCacheKey(identity: unknown[]): string {
-	return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
-}
-
 function sessionOf(identity: unknown[]): Session {
 	const key = tokenCacheKey(identity);
 	let session = sessions.get(key);
@@ -137,64 +126,14 @@ function startFetch(session: Session, fetchToken: () => Promise<IssuedToken>): P
 	return pending;
 }
 
-/** Name of the hidden field where a token-managing credential keeps its current token. */
-export const SESSION_TOKEN = 'sessionToken';
-
-/**
- * The hidden field n8n watches: it calls the credential's preAuthentication whenever this is
- * empty or a request with it was answered 401, and stores what preAuthentication returns.
- */
-export const sessionTokenProperty: INodeProperties = {
-	displayName: 'Session Token',
-	name: SESSION_TOKEN,
-	type: 'hidden',
-	typeOptions: { expirable: true, password: true },
-	default: '',
-};
-
-/*
- * A stored token is bound to the credential values it was issued for (base URL, token URL,
- * client, pool...): it is stored as `<fingerprint>:<token>`, the fingerprint being a hash of
- * those values, or `<fingerprint>@<renew after, epoch ms>:<token>` when its expiry is known.
- * When the user changes one of the values, n8n keeps the stored token, but it no longer
- * matches: the credential sends no token at all and fetches a new one, from the new address.
- * The old token never goes there.
- */
-const BOUND_TOKEN = /^([0-9a-f]{32})(?:@(\d+))?:([\s\S]+)$/;
-
-function fingerprintOf(identity: unknown[]): string {
-	return tokenCacheKey(identity).slice(0, 32);
-}
-
-function storedSessionToken(credentials: ICredentialDataDecryptedObject, identity: unknown[]): SessionToken | undefined {
-	const stored = credentials[SESSION_TOKEN];
-	const match = typeof stored === 'string' ? BOUND_TOKEN.exec(stored) : null;
-	if (!match || match[1] !== fingerprintOf(identity)) return undefined;
-	return { accessToken: match[3], renewAfter: match[2] === undefined ? undefined : Number(match[2]) };
-}
-
 /**
  * The access tokens to hide from any error of an item with this credential data: the one in its
  * stored session token, and every token this process holds (another item may have renewed it).
  */
 export function managedTokens(credentials: IDataObject): string[] {
-	const stored = typeof credentials[SESSION_TOKEN] === 'string' ? BOUND_TOKEN.exec(credentials[SESSION_TOKEN])?.[3] : undefined;
-	return [stored, ...[...sessions.values()].map((session) => session.token?.accessToken)].filter(
+	return [storedAccessToken(credentials), ...[...sessions.values()].map((session) => session.token?.accessToken)].filter(
 		(token): token is string => token !== undefined,
 	);
-}
-
-/** The stored session token when it was issued for these credential values; undefined otherwise. */
-export function boundSessionToken(
-	credentials: ICredentialDataDecryptedObject,
-	identity: unknown[],
-): string | undefined {
-	return storedSessionToken(credentials, identity)?.accessToken;
-}
-
-function storedForm(identity: unknown[], { accessToken, renewAfter }: SessionToken): ICredentialDataDecryptedObject {
-	const fingerprint = fingerprintOf(identity);
-	return { [SESSION_TOKEN]: `${renewAfter === undefined ? fingerprint : `${fingerprint}@${Math.floor(renewAfter)}`}:${accessToken}` };
 }
 
 /**

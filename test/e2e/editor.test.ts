@@ -9,13 +9,14 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { chromium, selectors, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
 import { ensureChromium } from '../../scripts/chromium.ts';
 import { ROOT } from '../../scripts/n8n.ts';
 import { freePort, OWNER, PACKAGE_NAME, startSandbox, type Sandbox } from '../../scripts/sandbox.ts';
+import packageJson from '../../package.json';
 import { INSTALL_TIMEOUT } from './timeouts.ts';
 import { AGENT_TYPE_VERSION } from './workflows.ts';
 
@@ -276,6 +277,11 @@ async function switchThroughOperations(node: NodeInEditor): Promise<void> {
 async function expectVisible(testId: string): Promise<void> {
 	await page.getByTestId(testId).first().waitFor({ state: 'visible' });
 }
+
+test('walks every node the package lists for n8n (package.json), and no other', () => {
+	const listed = packageJson.n8n.nodes.map((path) => basename(path).split('.')[0]).map((name) => name[0].toLowerCase() + name.slice(1));
+	expect(NODES.map((node) => node.type).sort()).toEqual(listed.sort());
+});
 
 describe.each(NODES)('$name', (node) => {
 	test(
