@@ -13,7 +13,7 @@ import { CLOUD_API_KEY, ConfluentMock, SHARE_TOKEN } from '../scripts/mock/confl
 import { KnetikMock, seedTokens } from '../scripts/mock/knetik.ts';
 import { RUNAI_CLIENT, RunAiMock } from '../scripts/mock/runai.ts';
 import type { MockResponse } from '../scripts/mock/server.ts';
-import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
+import { errorOf, everythingShown, harnessWithEverything, serveDuringTests, credentialSays } from './support.ts';
 
 const knetik = new KnetikMock();
 const c2m = new C2mMock();
@@ -312,8 +312,8 @@ describe('No token from an answer that is not the documented one', () => {
 		runai.server.answerNext({ ...html, rawBody: `<html>${client.secret}</html>` });
 		const result = await n8n.run({ ...runAiRun('refresh', { refreshToken: 'refresh-token-value' }), credentials: { runAiApi: credential } });
 		const error = errorOf(result);
-		expect(error.message).toBe(
-			'The credential could not get an access token. Run:ai answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object',
+		expect(error.message).toEqual(
+			credentialSays('The credential could not get an access token. Run:ai answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object'),
 		);
 		expect(error.description).toContain('<html>[redacted]</html>');
 		expect(everythingShown(result)).not.toContain(client.secret);
@@ -329,8 +329,8 @@ describe('No token from an answer that is not the documented one', () => {
 		knetik.server.answerNext({ ...html, rawBody: `${'x'.repeat(110)}${client.secret}</html>` });
 		const result = await n8n.run({ ...knetikRun('get', { username: 'ada', clientId: 'client-1' }), credentials: { knetikCloudOAuth2Api: credential } });
 		const error = errorOf(result);
-		expect(error.message).toBe(
-			'The credential could not get an access token. Knetik Cloud answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object',
+		expect(error.message).toEqual(
+			credentialSays('The credential could not get an access token. Knetik Cloud answered HTTP 200 with text/html, not the documented HTTP 200 with a JSON object'),
 		);
 		expect(error.description).toContain('[redacted]');
 		expect(everythingShown(result)).not.toContain(client.secret.slice(0, 10));
@@ -344,8 +344,8 @@ describe('No token from an answer that is not the documented one', () => {
 		});
 		c2m.server.answerNext({ status: 200, body: { access_token: 'from-a-proxy' } });
 		const result = await n8n.run({ ...c2mRun('revoke', { id: 'tok_lt_x', authentication: 'shortTermToken' }), credentials: { c2mShortTermTokenApi: credential } });
-		expect(errorOf(result).message).toBe(
-			'The credential could not get an access token. C2M answered HTTP 200 with application/json, not the documented HTTP 201 with a JSON object',
+		expect(errorOf(result).message).toEqual(
+			credentialSays('The credential could not get an access token. C2M answered HTTP 200 with application/json, not the documented HTTP 201 with a JSON object'),
 		);
 		expect(c2m.server.requests.map((request) => request.rawPath)).toEqual(['/auth/tokens/short']);
 	});
@@ -373,7 +373,7 @@ describe('Bounded time, said plainly', () => {
 			credentials: { runAiApi: credential },
 		});
 		expect(Date.now() - started).toBeLessThan(5_000);
-		expect(errorOf(result).message).toBe('The credential could not get an access token: Run:ai did not answer within 0.5 seconds');
+		expect(errorOf(result).message).toEqual(credentialSays('The credential could not get an access token: Run:ai did not answer within 0.5 seconds'));
 		expect(runai.server.requests.map((request) => request.rawPath)).toEqual(['/api/v1/token']);
 	});
 
@@ -382,7 +382,7 @@ describe('Bounded time, said plainly', () => {
 		const started = Date.now();
 		const result = await n8n.run(knetikRun('get', { username: 'ada', clientId: 'client-1', requestOptions: { timeout: 500 } }));
 		expect(Date.now() - started).toBeLessThan(5_000);
-		expect(errorOf(result).message).toBe('The credential could not get an access token: Knetik Cloud did not answer within 0.5 seconds');
+		expect(errorOf(result).message).toEqual(credentialSays('The credential could not get an access token: Knetik Cloud did not answer within 0.5 seconds'));
 		expect(knetik.server.requests.map((request) => request.rawPath)).toEqual(['/oauth/token']);
 	});
 
@@ -404,7 +404,7 @@ describe('Bounded time, said plainly', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(29_000);
 		expect(Date.now() - started).toBeLessThan(40_000);
 		expect(errorOf(nodeCall).message).toBe('C2M did not answer within 30 seconds');
-		expect(errorOf(tokenRequest).message).toBe('The credential could not get an access token: Knetik Cloud did not answer within 30 seconds');
+		expect(errorOf(tokenRequest).message).toEqual(credentialSays('The credential could not get an access token: Knetik Cloud did not answer within 30 seconds'));
 	}, 45_000);
 });
 

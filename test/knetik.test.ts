@@ -8,7 +8,7 @@ import {
 	KnetikMock,
 	seedTokens,
 } from '../scripts/mock/knetik.ts';
-import { errorOf, everythingShown, storedToken } from './support.ts';
+import { errorOf, everythingShown, storedToken, credentialSays } from './support.ts';
 
 const knetik = new KnetikMock();
 const clientCredentialsType = new KnetikCloudOAuth2Api();
@@ -286,7 +286,7 @@ describe('Knetik Cloud OAuth2 credential (client credentials)', () => {
 			credentials: { knetikCloudOAuth2Api: clientCredentials({ id: knetik.addAdminClient().id, secret }) },
 		});
 		const error = errorOf(result);
-		expect(error.message).toBe('The credential could not get an access token. Knetik Cloud: Bad client credentials');
+		expect(error.message).toEqual(credentialSays('The credential could not get an access token. Knetik Cloud: Bad client credentials'));
 		expect(error.description).toContain('code invalid_client');
 		expect(everythingShown(result)).not.toContain(secret);
 		expect(adminCalls()).toHaveLength(0);

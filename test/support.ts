@@ -98,3 +98,15 @@ export function isoInstantIn(seconds: number) {
 		toAsymmetricMatcher: () => `an ISO instant ${seconds} s from now`,
 	};
 }
+
+/** Matches a message of the package that names its credential: `The credential "<any name>" could not ...` for `The credential could not ...`. */
+export function credentialSays(message: string) {
+	const [before, after] = message.split(/(?<=\b[Tt]he credential)\b/);
+	return {
+		$$typeof: Symbol.for('jest.asymmetricMatcher'),
+		asymmetricMatch: (value: unknown) =>
+			typeof value === 'string' && value.startsWith(`${before} "`) && value.endsWith(`"${after}`) && !value.slice(before.length + 2, -after.length - 1).includes('"'),
+		toString: () => `${before} "<credential>"${after}`,
+		toAsymmetricMatcher: () => `${before} "<credential>"${after}`,
+	};
+}

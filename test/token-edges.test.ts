@@ -9,7 +9,7 @@ import type { N8nHarness, RunOptions } from './harness/n8n.ts';
 import { C2M_CLIENT } from '../scripts/mock/c2m.ts';
 import { KNETIK_PUBLIC_CLIENT } from '../scripts/mock/knetik.ts';
 import { REFUSAL_MEMORY_MS } from '../nodes/shared/tokenSessions';
-import { errorOf, harnessWithEverything, serveDuringTests, storedToken } from './support.ts';
+import { errorOf, harnessWithEverything, serveDuringTests, storedToken, credentialSays } from './support.ts';
 
 const { knetik, c2m } = createMocks();
 serveDuringTests([knetik.server, c2m.server]);
@@ -55,7 +55,7 @@ test.each<[unknown]>([['0'], [0], [-30]])(
 	async (lifetime) => {
 		knetik.issuedLifetime = lifetime;
 		const result = await n8n.run(knetikList().run);
-		expect(errorOf(result).message).toBe('The credential could not get an access token: the token endpoint issued one that had already expired');
+		expect(errorOf(result).message).toEqual(credentialSays('The credential could not get an access token: the token endpoint issued one that had already expired'));
 		expect(errorOf(result).description).toContain('clock differences');
 		expect(listCalls()).toHaveLength(0);
 	},
@@ -105,12 +105,12 @@ describe('fail closed: a node run does not repeat a token request the endpoint r
 		expect(listCalls()).toHaveLength(0);
 		expect(result.items).toHaveLength(200);
 		expect(new Set(result.items.map((item) => item.error?.message))).toEqual(
-			new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']),
+			new Set([credentialSays('The credential could not get an access token. Knetik Cloud: Bad credentials')]),
 		);
 
 		// An execution within 30 s is told the same, without asking; one after asks again.
 		const again = await n8n.run({ ...run, credentials: { knetikCloudPasswordOAuth2Api: wrong }, continueOnFail: true });
-		expect(again.items[0].error?.message).toBe('The credential could not get an access token. Knetik Cloud: Bad credentials');
+		expect(again.items[0].error?.message).toEqual(credentialSays('The credential could not get an access token. Knetik Cloud: Bad credentials'));
 		expect(again.items[0].error?.description).toContain('Not asked again: the credential asks 30 seconds after a refusal');
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
 		const now = Date.now();
@@ -155,7 +155,7 @@ test('an API that refuses every freshly issued token: one renewal in the node ru
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(2);
 		expect(listCalls()).toHaveLength(2);
 		expect(new Set(result.items.map((item) => item.error?.message))).toEqual(
-			new Set(['Knetik Cloud refused the access token the credential had just been issued']),
+			new Set([credentialSays('Knetik Cloud refused the access token the credential had just been issued')]),
 		);
 	} finally {
 		knetik.server.clearFaults();

@@ -13,6 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { describeHttpFailure, findHttpFailure } from './httpErrors';
+import { nodeRunCredential } from './nodeCredential';
 import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
@@ -87,6 +88,18 @@ function causeChain(error: unknown): unknown[] {
 }
 
 /**
+ * The message with the name of the credential it speaks of ("the credential" becomes
+ * `the credential "Knetik production"`): a node may hold several, and a user several alike.
+ */
+async function withCredentialName(context: IExecutePaginationFunctions, message: string): Promise<string> {
+	if (!/\bthe credential\b/i.test(message)) return message;
+	const references = context.getNode().credentials ?? {};
+	const type = Object.keys(references).length === 1 ? Object.keys(references)[0] : (await nodeRunCredential(context).catch(() => undefined))?.type;
+	const name = type ? references[type]?.name : undefined;
+	return name ? message.replace(/\b(the credential)\b/i, `$1 "${name}"`) : message;
+}
+
+/**
  * Turns whatever failed into the error the user sees: the provider's own message for HTTP
  * failures, the credential's explanation for token failures, and never a secret.
  */
@@ -116,6 +129,7 @@ export async function toUserError(
 	let httpCode: string | undefined;
 	if (own) {
 		({ message, description, httpCode } = own);
+		message = await withCredentialName(context, message);
 	} else if (isTimeout(error)) {
 		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
 		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;

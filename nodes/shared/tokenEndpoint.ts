@@ -179,7 +179,7 @@ export function tokenField(body: IDataObject, field: string, provider: ApiProvid
 	const value = body[field];
 	if (typeof value === 'string' && value !== '') return value;
 	throw new UserError(
-		`${provider.displayName} answered the token request without "${field}"`,
+		`The credential could not get an access token: ${provider.displayName} answered without "${field}"`,
 		`The response had no "${field}" field. Check the base URL or token URL in the credential.`,
 	);
 }

@@ -209,7 +209,7 @@ test(
 		try {
 			const started = Date.now();
 			const error = stoppedWith(await n8n.execute('e2eFaultTokenTimeout'));
-			expect(error.message).toBe('The credential could not get an access token: Run:ai did not answer within 1.5 seconds');
+			expect(error.message).toBe('The credential "Run:ai API (sandbox)" could not get an access token: Run:ai did not answer within 1.5 seconds');
 			// A whole n8n starts for the run; the wait itself is 1.5 s, not 30 or 300.
 			expect(Date.now() - started).toBeLessThan(28_000);
 			expect(runai.server.requestsTo('/api/v1/token')).toHaveLength(1);
@@ -228,7 +228,9 @@ test(
 		const execution = await n8n.execute('e2eFaultWrongPassword');
 		const listed = itemsOf(execution, 'List tokens');
 		expect(listed).toHaveLength(50);
-		expect(new Set(listed.map((item) => item.json.error))).toEqual(new Set(['The credential could not get an access token. Knetik Cloud: Bad credentials']));
+		expect(new Set(listed.map((item) => item.json.error))).toEqual(
+			new Set(['The credential "Knetik Cloud with a wrong password" could not get an access token. Knetik Cloud: Bad credentials']),
+		);
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
 		expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
 	},

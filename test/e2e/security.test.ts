@@ -95,7 +95,7 @@ test(
 		const error = stoppedWith(await n8n.execute('e2eRedirectToken'));
 
 		expect(otherOrigin.requests).toEqual([]);
-		expect(error.message).toMatch(/^The credential could not get an access token: Knetik Cloud redirected the request to another address/);
+		expect(error.message).toMatch(/^The credential "[^"]+" could not get an access token: Knetik Cloud redirected the request to another address/);
 		expect(JSON.stringify(error)).not.toContain(KNETIK_ADMIN_USER.password);
 	},
 	E2E_TIMEOUT,
