@@ -90,8 +90,8 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/knetik.svg', dark: 'file:../icons/knetik.dark.svg' };
 
-	documentationUrl =
-		'https://github.com/knetikmedia/knetikcloud-python-client/blob/master/docs/AccessTokenApi.md';
+	// Knetik's own documentation is no longer online; its generated SDK pages document code, not this credential.
+	documentationUrl = 'https://github.com/n8n-nodes-token-lifecycle/n8n-nodes-token-lifecycle#knetik-cloud-credentials';
 
 	properties: INodeProperties[] = [
 		sessionTokenProperty,

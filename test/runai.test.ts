@@ -241,7 +241,7 @@ describe('bad input is refused before anything is sent', () => {
 		['exchange_token', { code: RUNAI_AUTH_CODE, clientId: RUNAI_CLIENT.id, redirectUri: '' }, 'Redirect URI is set but resolved to nothing (empty text) for item 0'],
 		['password', { username: RUNAI_USER.username, password: '' }, 'Password is set but resolved to nothing (empty text) for item 0'],
 		['external_token_exchange', { externalToken: '' }, 'External Token is set but resolved to nothing (empty text) for item 0'],
-		['app_token', { appId: '', appSecret: RUNAI_APP.secret }, 'App ID is set but resolved to nothing (empty text) for item 0'],
+		['app_token', { appId: '', appSecret: RUNAI_APP.secret }, 'Application ID is set but resolved to nothing (empty text) for item 0'],
 	])('%s', async (grantType, values, message) => {
 		// Values arrive through expressions; n8n itself blocks required fields left empty in the panel.
 		const parameters = Object.fromEntries(Object.keys(values).map((key) => [key, `={{ $json.${key} }}`]));

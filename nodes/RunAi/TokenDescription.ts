@@ -35,7 +35,7 @@ const grantRules: Record<string, z.ZodObject<z.ZodRawShape>> = {
 		password: requiredText('Password', { max: 255 }),
 	}),
 	external_token_exchange: z.object({ externalToken: requiredText('External Token', { max: 4096 }) }),
-	app_token: z.object({ appId: requiredText('App ID'), appSecret: requiredText('App Secret') }),
+	app_token: z.object({ appId: requiredText('Application ID'), appSecret: requiredText('Application Secret') }),
 };
 
 const createOptionsRules = z.object({
@@ -187,14 +187,14 @@ export const tokenFields: INodeProperties[] = [
 				description: 'Application ID and secret; for control planes before Run:ai 2.20',
 			},
 			{
+				name: 'Authorization Code (Exchange Token)',
+				value: 'exchange_token',
+				description: 'Trade an authorization code from the login flow for tokens',
+			},
+			{
 				name: 'Client Credentials',
 				value: 'client_credentials',
 				description: 'Client ID and secret of an application or service account (Run:ai 2.20 and later)',
-			},
-			{
-				name: 'Exchange Token',
-				value: 'exchange_token',
-				description: 'Trade an authorization code from the login flow for tokens',
 			},
 			{
 				name: 'External Token Exchange',
@@ -286,7 +286,7 @@ export const tokenFields: INodeProperties[] = [
 		routing: sendInBody('externalToken'),
 	},
 	{
-		displayName: 'App ID',
+		displayName: 'Application ID',
 		name: 'appId',
 		type: 'string',
 		required: true,
@@ -296,7 +296,7 @@ export const tokenFields: INodeProperties[] = [
 		routing: sendInBody('appID'),
 	},
 	{
-		displayName: 'App Secret',
+		displayName: 'Application Secret',
 		name: 'appSecret',
 		type: 'string',
 		typeOptions: { password: true },
