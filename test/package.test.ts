@@ -240,3 +240,28 @@ describe.each(pkg.n8n.credentials as string[])('credential %s', (distPath) => {
 		for (const icon of icons) expect(existsSync(icon)).toBe(true);
 	});
 });
+
+test('every "Settings > Request Options > …" label the package writes names an option n8n’s loader puts there', () => {
+	const { DirectoryLoader } = createRequire(__filename)('n8n-core') as typeof import('n8n-core');
+	const load = createRequire(__filename);
+	const shown = new Set<string>();
+	for (const distPath of pkg.n8n.nodes as string[]) {
+		const className = distPath.split('/').pop()!.split('.')[0];
+		const node = new (load(join(root, distPath)) as Record<string, new () => INodeType>)[className]();
+		DirectoryLoader.applyDeclarativeNodeOptionParameters(node);
+		const requestOptions = node.description.properties.find((property) => property.name === 'requestOptions');
+		expect(requestOptions?.displayName).toBe('Request Options');
+		for (const option of (requestOptions?.options ?? []) as INodeProperties[]) shown.add(option.displayName);
+	}
+	const texts = ['README.md', 'CONTRIBUTING.md', ...filesUnder(join(root, 'docs')), ...filesUnder(join(root, 'nodes')), ...filesUnder(join(root, 'credentials'))]
+		.map((file) => resolve(root, file))
+		.filter((file) => /\.(md|ts)$/.test(file))
+		// Markdown wraps lines inside a label; so do string literals split over lines.
+		.map((file) => ({ file: relative(root, file), text: readFileSync(file, 'utf8').replace(/\s+/g, ' ') }));
+	const labels = texts.flatMap(({ text }) => [...text.matchAll(/Settings > Request Options > ([A-Z][a-z]+(?: [A-Z][a-z]+)*)/g)].map((match) => match[1]));
+	expect(labels.length).toBeGreaterThan(5);
+	expect([...new Set(labels)].filter((label) => !shown.has(label))).toEqual([]);
+	// Labels today's editor does not show for these nodes (the HTTP Request node's own Options > Batching is fine).
+	const outdated = /(?<!Request )Options > (Timeout|Max Concurrent)|Continue On Fail/;
+	expect(texts.filter(({ text }) => outdated.test(text)).map(({ file }) => file)).toEqual([]);
+});

@@ -3,7 +3,7 @@ import type { IExecuteData, IExecuteSingleFunctions, INodeProperties } from 'n8n
 import { oncePerNodeRun } from './nodeRun';
 
 /**
- * How many requests one node sends at a time unless its Options say otherwise. n8n's routing
+ * How many requests one node sends at a time unless its Settings > Request Options say otherwise. n8n's routing
  * engine starts every item's request at once: at 10,000 items that overflows a server's listen
  * backlog (connections reset or time out) and holds every request in memory.
  */
@@ -12,8 +12,8 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
 export const MAX_CONCURRENT_REQUESTS = 'maxConcurrentRequests';
 
 /**
- * The node's Options collection. n8n puts its own options (Batching, Proxy, Timeout...) in
- * front of these; Batching decides when items start, this option how many run at once.
+ * The node's Request Options (under Settings in the editor). n8n puts its own options (Batching,
+ * Proxy, Timeout...) beside these; Batching decides when items start, this option how many run at once.
  */
 export const requestOptionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -74,7 +74,7 @@ class RequestGate {
 
 const gates = new WeakMap<IExecuteData, RequestGate>();
 
-/** Runs an item's request through its node run's gate (Options > Max Concurrent Requests). */
+/** Runs an item's request through its node run's gate (Settings > Request Options > Max Concurrent Requests). */
 export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
 	const gate = oncePerNodeRun(gates, context, () => {
 		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;

@@ -117,7 +117,7 @@ function requestTimeout(context: IExecuteSingleFunctions): number {
  * - accepts only the documented success status and kind of body, and items that are JSON
  *   objects;
  * - turns any failure into an error with the provider's message and no secret in it;
- * - pairs every output item, error items under Continue On Fail included, with its input.
+ * - pairs every output item, error items under On Error > Continue included, with its input.
  */
 export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
 	const fetch = spec.fetch ?? sendOnce;
