@@ -11,7 +11,6 @@ import {
 
 import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
-import type { OperationSpec } from './operation';
 import type { ApiProvider } from './provider';
 import { descriptionOf, isExpression, nothingIn } from './parameters';
 import { SESSION_TOKEN } from './storedToken';
@@ -185,7 +184,7 @@ function assertAuthenticationFits(
 export function assertCredentialFits(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
-	{ requiredCredential, authentication }: Pick<OperationSpec, 'requiredCredential' | 'authentication'>,
+	{ requiredCredential, authentication }: { requiredCredential?: { name: string; displayName: string }; authentication?: INodeProperties },
 ): void {
 	if (requiredCredential && !context.getNode().credentials?.[requiredCredential.name]) {
 		throw new NodeOperationError(context.getNode(), `Select a ${requiredCredential.displayName} credential`, {
