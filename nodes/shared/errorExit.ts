@@ -129,7 +129,6 @@ export async function toUserError(
 	let httpCode: string | undefined;
 	if (own) {
 		({ message, description, httpCode } = own);
-		message = await withCredentialName(context, message);
 	} else if (isTimeout(error)) {
 		message = `${provider.displayName} did not answer within ${inSeconds(timeoutMs)}`;
 		description = `The request timed out after ${inSeconds(timeoutMs)} (the node's Settings > Request Options > Timeout; ${inSeconds(DEFAULT_TIMEOUT_MS)} unless set). The node cannot tell whether ${provider.displayName} acted on the request. Check that the base URL is right and reachable, or allow more time.`;
@@ -144,6 +143,8 @@ export async function toUserError(
 		message = (error as Error)?.message || `The request to ${provider.displayName} failed`;
 		description = (error as NodeApiError)?.description ?? undefined;
 	}
+	// n8n 1.x drops the cause of a credential's error, so its message is recognised by its words.
+	if (own || message.startsWith('The credential ')) message = await withCredentialName(context, message);
 	message = clean(message) ?? message;
 	description = clean(description);
 	return new NodeApiError(node, { message, description } as JsonObject, {
