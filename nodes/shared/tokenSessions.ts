@@ -181,23 +181,14 @@ export async function sessionToken(
 	fetchToken: () => Promise<IssuedToken>,
 ): Promise<ICredentialDataDecryptedObject> {
 	const session = sessionOf(identity);
-	if (processOnly.has(credentials)) {
-		// authenticate sends the process's token; a caller whose token was refused fetches anew.
-		const refused = sentTokens.get(credentials);
-		if (session.pending) await session.pending;
-		else if (!isFresh(session.token) || session.token.accessToken === refused) await startFetch(session, fetchToken);
-		return {};
-	}
 	const claimed = renewalClaims.delete(credentials);
 	// What this caller's request carried: none when n8n calls before sending, with its copy empty.
 	const held = sentTokens.get(credentials) ?? storedSessionToken(credentials, identity)?.accessToken;
+	// A token kept in this process (keepTokenInProcess) is never handed back: authenticate sends it.
+	const handBack = (token: SessionToken, toThisCaller: boolean) =>
+		toThisCaller && !processOnly.has(credentials) ? storedForm(identity, token) : {};
 	const hadToken = claimed || held !== undefined;
-	if (session.pending) {
-		const token = await session.pending;
-		return hadToken ? storedForm(identity, token) : {};
-	}
-	if (isFresh(session.token) && session.token.accessToken !== held) {
-		return hadToken ? storedForm(identity, session.token) : {};
-	}
-	return storedForm(identity, await startFetch(session, fetchToken));
+	if (session.pending) return handBack(await session.pending, hadToken);
+	if (isFresh(session.token) && session.token.accessToken !== held) return handBack(session.token, hadToken);
+	return handBack(await startFetch(session, fetchToken), true);
 }
