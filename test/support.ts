@@ -86,27 +86,28 @@ export function storedToken(sessionToken: unknown): string {
 	return match[1];
 }
 
+/** A jest asymmetric matcher: `expect(value).toEqual(matching(...))` passes when `matches(value)`. */
+function matching(description: string, matches: (value: unknown) => boolean) {
+	return { $$typeof: Symbol.for('jest.asymmetricMatcher'), asymmetricMatch: matches, toString: () => description, toAsymmetricMatcher: () => description };
+}
+
 /** Matches an ISO 8601 instant about `seconds` from now (within 10 s): an issued token's `expires_at`. */
 export function isoInstantIn(seconds: number) {
-	return {
-		$$typeof: Symbol.for('jest.asymmetricMatcher'),
-		asymmetricMatch: (value: unknown) =>
+	return matching(
+		`an ISO instant ${seconds} s from now`,
+		(value) =>
 			typeof value === 'string' &&
 			new Date(Date.parse(value)).toISOString() === value &&
 			Math.abs(Date.parse(value) - (Date.now() + seconds * 1000)) < 10_000,
-		toString: () => `an ISO instant ${seconds} s from now`,
-		toAsymmetricMatcher: () => `an ISO instant ${seconds} s from now`,
-	};
+	);
 }
 
 /** Matches a message of the package that names its credential: `The credential "<any name>" could not ...` for `The credential could not ...`. */
 export function credentialSays(message: string) {
 	const [before, after] = message.split(/(?<=\b[Tt]he credential)\b/);
-	return {
-		$$typeof: Symbol.for('jest.asymmetricMatcher'),
-		asymmetricMatch: (value: unknown) =>
+	return matching(
+		`${before} "<credential>"${after}`,
+		(value) =>
 			typeof value === 'string' && value.startsWith(`${before} "`) && value.endsWith(`"${after}`) && !value.slice(before.length + 2, -after.length - 1).includes('"'),
-		toString: () => `${before} "<credential>"${after}`,
-		toAsymmetricMatcher: () => `${before} "<credential>"${after}`,
-	};
+	);
 }

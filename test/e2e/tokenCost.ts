@@ -71,20 +71,12 @@ async function knetik() {
 async function c2m() {
 	const mock = new C2mMock();
 	await mock.server.start();
-	const expired = () => ({
+	// A lifetime of 0: expired whatever the expires_at, which counts 5 minutes later for clock skew.
+	const expired = {
 		status: 201,
 		body: { token_type: 'Bearer', access_token: 'expired-on-issue', expires_in: 0, expires_at: new Date().toISOString(), token_id: 'tok_st_expired' },
-	});
-	return {
-		mock,
-		servers: [mock.server],
-		tokens: [mock.server, '/auth/tokens/short'] as [MockServer, string],
-		get expired() {
-			return expired();
-		},
-		api: mock.server,
-		dropTokens: () => mock.expireShortTermTokens(),
 	};
+	return { mock, servers: [mock.server], tokens: [mock.server, '/auth/tokens/short'] as [MockServer, string], expired, api: mock.server, dropTokens: () => mock.expireShortTermTokens() };
 }
 
 const knetikClientCredentials = (url: string) => ({ baseUrl: url, clientId: KNETIK_ADMIN_CLIENT.id, clientSecret: KNETIK_ADMIN_CLIENT.secret });
