@@ -41,7 +41,7 @@ export class KnetikCloudOAuth2Api implements ICredentialType {
 		sessionTokenProperty,
 		baseUrlProperty({
 			defaultUrl: '',
-			placeholder: 'https://<app>.sandbox.knetikcloud.com',
+			placeholder: 'e.g. https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
 		{

@@ -97,7 +97,7 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 		sessionTokenProperty,
 		baseUrlProperty({
 			defaultUrl: '',
-			placeholder: 'https://<app>.sandbox.knetikcloud.com',
+			placeholder: 'e.g. https://<app>.sandbox.knetikcloud.com',
 			description: KNETIK_BASE_URL_HINT,
 		}),
 		{
@@ -115,6 +115,7 @@ export class KnetikCloudPasswordOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'That user’s Knetik password; it is sent only to the token endpoint at the Base URL',
 		},
 		{
 			displayName: 'Client ID',

@@ -43,7 +43,7 @@ export class RunAiApi implements ICredentialType {
 		sessionTokenProperty,
 		baseUrlProperty({
 			defaultUrl: '',
-			placeholder: 'https://<tenant>.run.ai',
+			placeholder: 'e.g. https://<tenant>.run.ai',
 			description:
 				'Your Run:ai control plane: https://<tenant-name>.run.ai for SaaS, or the address of the Run:ai user interface for a self-hosted installation',
 		}),
@@ -64,6 +64,7 @@ export class RunAiApi implements ICredentialType {
 				},
 			],
 			default: 'clientCredentials',
+			description: 'Whether the credential gets and renews its own tokens, or sends one you give it',
 		},
 		{
 			displayName: 'Client ID',
@@ -92,6 +93,7 @@ export class RunAiApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'A Run:ai access token you obtained yourself; it is sent as it is and never renewed',
 			displayOptions: { show: { authentication: ['accessToken'] } },
 		},
 		// An opt-in for unusual setups, after the fields everyone fills.

@@ -126,8 +126,8 @@ describe('Token: Issue Long-Term', () => {
 	});
 
 	test.each([
-		[{ additionalFields: { ttlSeconds: 3599 } }, 'Time to Live (Seconds) must be at least 3600'],
-		[{ additionalFields: { ttlSeconds: 7_776_001 } }, 'Time to Live (Seconds) must be at most 7776000'],
+		[{ additionalFields: { ttlSeconds: 3599 } }, 'Token Lifetime (Seconds) must be at least 3600'],
+		[{ additionalFields: { ttlSeconds: 7_776_001 } }, 'Token Lifetime (Seconds) must be at most 7776000'],
 		[{ additionalFields: { scopes: ['jobs:submit', ' '] } }, 'Each entry of Scopes is required'],
 		[{ proof: 'otpCode', otpCode: '' }, 'One-Time Code is set but resolved to nothing (empty text) for item 0'],
 	])('refuses %j before sending', async (parameters, message) => {

@@ -54,7 +54,7 @@ function sharedToken(operation: string, parameters: Record<string, unknown> = {}
 	};
 }
 
-describe('Shared Token: Get Resources', () => {
+describe('Share Token: Get Resources', () => {
 	test('returns what the token shares, without redeeming it', async () => {
 		const result = await n8n.run(sharedToken('getResources'));
 
@@ -128,7 +128,7 @@ describe('a credential field set by an expression on the item (n8n’s dynamic c
 	});
 });
 
-describe('Shared Token: Redeem', () => {
+describe('Share Token: Redeem', () => {
 	test('sends only the token when no additional field is set, and returns the credentials', async () => {
 		const result = await n8n.run(sharedToken('redeem', { additionalFields: {} }));
 
@@ -278,7 +278,7 @@ describe('bad input is refused before anything is sent', () => {
 				baseUrl: confluent.server.url,
 			},
 		});
-		expect(errorOf(result).message).toBe('Expires In (Seconds) must be at most 900');
+		expect(errorOf(result).message).toBe('Token Lifetime (Seconds) must be at most 900');
 		expect(confluent.server.requests).toHaveLength(0);
 	});
 });

@@ -415,7 +415,7 @@ describe('Input that cannot be right is refused, naming the field', () => {
 	test.each([
 		['Knetik Cloud, an unknown operation', { authentication: 'clientCredentials', resource: 'token', operation: 'purge' }, 'knetikCloud', 'Operation "purge" is not one of this node’s choices: Delete, Get, Get Many'],
 		['Knetik Cloud, an unknown resource', { authentication: 'clientCredentials', resource: 'user', operation: 'get' }, 'knetikCloud', 'Resource "user" is not one of this node’s choices: Token'],
-		['Confluent Cloud, an unknown resource', { resource: 'apiKey', operation: 'redeem' }, 'confluentCloud', 'Resource "apiKey" is not one of this node’s choices: OAuth Token, Shared Token'],
+		['Confluent Cloud, an unknown resource', { resource: 'apiKey', operation: 'redeem' }, 'confluentCloud', 'Resource "apiKey" is not one of this node’s choices: OAuth Token, Share Token'],
 		['Confluent Cloud, an operation of the other resource', { resource: 'oauthToken', operation: 'redeem', subjectToken: 'a.jwt', identityPoolId: 'pool-AbCd' }, 'confluentCloud', 'Operation "redeem" is not one of this node’s choices: Exchange'],
 		['Run:ai, an unknown grant type', { resource: 'token', operation: 'create', grantType: 'device_code' }, 'runAi', 'Grant Type "device_code" is not one of this node’s choices: App Token (Legacy), Authorization Code (Exchange Token), Client Credentials, External Token Exchange, Password, Refresh Token'],
 		['C2M, an unknown proof', { resource: 'token', operation: 'issueLongTerm', authentication: 'clientKey', proof: 'magic' }, 'c2m', 'Proof "magic" is not one of this node’s choices: Client Secret (From the Credential), One-Time Code'],

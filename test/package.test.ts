@@ -92,6 +92,23 @@ test('imports zod only as zod/v3, the API that every tested n8n line ships under
 	expect(new Set(imported)).toEqual(new Set(['zod/v3']));
 });
 
+/** The words a user reads in the editor: every label, action, description, hint and placeholder. */
+function shownTexts(value: unknown): string[] {
+	if (Array.isArray(value)) return value.flatMap(shownTexts);
+	if (value === null || typeof value !== 'object') return [];
+	const shownKeys = ['displayName', 'name', 'action', 'description', 'hint', 'placeholder'];
+	return Object.entries(value).flatMap(([key, child]) => {
+		if (typeof child === 'string') return shownKeys.includes(key) ? [child] : [];
+		return key === 'routing' ? [] : shownTexts(child);
+	});
+}
+
+/** Names the package no longer uses for a thing that has one name now. */
+const RETIRED_NAMES = /Expires In|Time to Live|Shared Token|App ID|Exchange Token grant/;
+/** An API path such as `POST /v1/k8s/auth/oauth/apptoken`: users pick operations, not endpoints. */
+const API_PATH = /(^|\s)\/(api|v\d|auth|cdx|sts)\//;
+const misnamed = (texts: string[]) => texts.filter((text) => RETIRED_NAMES.test(text) || API_PATH.test(text));
+
 describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 	const node = load<INodeType>(distPath);
 	const folder = dirname(join(root, distPath));
@@ -221,6 +238,10 @@ describe.each(pkg.n8n.nodes as string[])('node %s', (distPath) => {
 		expect(expressions).toEqual([]);
 	});
 
+	test('uses one name for each thing and shows no raw API path', () => {
+		expect(misnamed(shownTexts(node.description.properties))).toEqual([]);
+	});
+
 	test('lists only credentials the package ships', () => {
 		const shipped = (pkg.n8n.credentials as string[]).map((path) => load<ICredentialType>(path).name);
 		for (const credential of node.description.credentials ?? []) {
@@ -239,9 +260,14 @@ describe.each(pkg.n8n.credentials as string[])('credential %s', (distPath) => {
 		expect(icons[0]).not.toBe(icons[1]);
 		for (const icon of icons) expect(existsSync(icon)).toBe(true);
 	});
+	test('describes every field it shows, in the names the nodes use', () => {
+		const shown = credential.properties.filter((property) => !['hidden', 'notice'].includes(property.type));
+		expect(shown.filter((property) => !property.description).map((property) => property.displayName)).toEqual([]);
+		expect(misnamed(shownTexts(credential.properties))).toEqual([]);
+	});
 });
 
-test('every "Settings > Request Options > …" label the package writes names an option n8n’s loader puts there', () => {
+test('every "Settings > Request Options > …" label the package writes names an option n8n’s loader puts there, and no retired name is left', () => {
 	const { DirectoryLoader } = createRequire(__filename)('n8n-core') as typeof import('n8n-core');
 	const load = createRequire(__filename);
 	const shown = new Set<string>();
@@ -253,9 +279,10 @@ test('every "Settings > Request Options > …" label the package writes names an
 		expect(requestOptions?.displayName).toBe('Request Options');
 		for (const option of (requestOptions?.options ?? []) as INodeProperties[]) shown.add(option.displayName);
 	}
-	const texts = ['README.md', 'CONTRIBUTING.md', ...filesUnder(join(root, 'docs')), ...filesUnder(join(root, 'nodes')), ...filesUnder(join(root, 'credentials'))]
+	const folders = ['docs', 'nodes', 'credentials', 'examples'].flatMap((folder) => filesUnder(join(root, folder)));
+	const texts = ['README.md', 'CONTRIBUTING.md', ...folders]
 		.map((file) => resolve(root, file))
-		.filter((file) => /\.(md|ts)$/.test(file))
+		.filter((file) => /\.(md|ts|json)$/.test(file))
 		// Markdown wraps lines inside a label; so do string literals split over lines.
 		.map((file) => ({ file: relative(root, file), text: readFileSync(file, 'utf8').replace(/\s+/g, ' ') }));
 	const labels = texts.flatMap(({ text }) => [...text.matchAll(/Settings > Request Options > ([A-Z][a-z]+(?: [A-Z][a-z]+)*)/g)].map((match) => match[1]));
@@ -263,5 +290,5 @@ test('every "Settings > Request Options > …" label the package writes names an
 	expect([...new Set(labels)].filter((label) => !shown.has(label))).toEqual([]);
 	// Labels today's editor does not show for these nodes (the HTTP Request node's own Options > Batching is fine).
 	const outdated = /(?<!Request )Options > (Timeout|Max Concurrent)|Continue On Fail/;
-	expect(texts.filter(({ text }) => outdated.test(text)).map(({ file }) => file)).toEqual([]);
+	expect(texts.filter(({ text }) => outdated.test(text) || RETIRED_NAMES.test(text)).map(({ file }) => file)).toEqual([]);
 });

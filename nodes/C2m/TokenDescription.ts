@@ -28,7 +28,7 @@ function longTermRules(context: IExecuteSingleFunctions) {
 		assertionType: grantType === 'assertion' ? requiredText('Assertion Type') : z.undefined(),
 		assertion: grantType === 'assertion' ? requiredText('Assertion') : z.undefined(),
 		additionalFields: scopesRule.extend({
-			ttlSeconds: wholeNumber('Time to Live (Seconds)', TTL).optional(),
+			ttlSeconds: wholeNumber('Token Lifetime (Seconds)', TTL).optional(),
 		}),
 	});
 }
@@ -189,6 +189,7 @@ export const tokenFields: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		placeholder: 'e.g. c2m_abc123',
 		description: 'The client the long-term token is for',
 		displayOptions: showFor('issueLongTerm', { authentication: ['shortTermToken'] }),
 		routing: { send: { type: 'body', property: 'client_id' } },
@@ -255,7 +256,7 @@ export const tokenFields: INodeProperties[] = [
 		options: [
 			{ ...scopesField, description: 'Scopes of the new token, such as jobs:submit or templates:read' },
 			{
-				displayName: 'Time to Live (Seconds)',
+				displayName: 'Token Lifetime (Seconds)',
 				name: 'ttlSeconds',
 				type: 'number',
 				typeOptions: { minValue: TTL.min, maxValue: TTL.max },

@@ -16,7 +16,7 @@ const properties: INodeProperties[] = withCustomApiCall(confluentCloud, [
 		noDataExpression: true,
 		options: [
 			{ name: 'OAuth Token', value: 'oauthToken' },
-			{ name: 'Shared Token', value: 'sharedToken' },
+			{ name: 'Share Token', value: 'sharedToken' },
 		],
 		default: 'sharedToken',
 		routing: refuseUnknownOperation(confluentCloud),

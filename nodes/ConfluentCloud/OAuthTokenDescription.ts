@@ -42,7 +42,7 @@ export const oauthTokenOperations: INodeProperties = {
 				input: z.object({
 					subjectToken: requiredText('Subject Token'),
 					identityPoolId: requiredText('Identity Pool ID'),
-					expiresIn: wholeNumber('Expires In (Seconds)', { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }),
+					expiresIn: wholeNumber('Token Lifetime (Seconds)', { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }),
 					baseUrl: address('Base URL'),
 				}),
 			}),
@@ -76,7 +76,7 @@ export const oauthTokenFields: INodeProperties[] = [
 		routing: { send: { type: 'body', property: 'identity_pool_id' } },
 	},
 	{
-		displayName: 'Expires In (Seconds)',
+		displayName: 'Token Lifetime (Seconds)',
 		name: 'expiresIn',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_TOKEN_LIFETIME_SECONDS },

@@ -99,6 +99,7 @@ export const sharedTokenFields: INodeProperties[] = [
 				name: 'gcpProject',
 				type: 'string',
 				default: '',
+				placeholder: 'e.g. my-project-123456',
 				description:
 					'Your Google Cloud project ID, for Private Service Connect access to the shared cluster',
 				routing: { send: { type: 'body', property: 'gcp_project' } },

@@ -91,7 +91,7 @@ export const tokenOperations: INodeProperties = {
 			value: 'exchangeCode',
 			action: 'Exchange an authorization code with the legacy endpoint',
 			description:
-				'Legacy GET /v1/k8s/auth/token/exchange, removed in Run:ai 2.20. On 2.20 and later use Create with the Exchange Token grant.',
+				'Exchanges an authorization code through the legacy endpoint, removed in Run:ai 2.20. On 2.20 and later use Create with the Authorization Code (Exchange Token) grant.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'GET', url: '/v1/k8s/auth/token/exchange' },
 				tokenLifetime: 'expiresIn',
@@ -106,7 +106,7 @@ export const tokenOperations: INodeProperties = {
 			value: 'getAppToken',
 			action: 'Get an application token with the legacy endpoint',
 			description:
-				'Legacy POST /v1/k8s/auth/oauth/apptoken, deprecated since Run:ai 2.18 and missing from the 3.0 documentation. Use Create with the Client Credentials grant (2.20 and later) or the App Token grant instead.',
+				'Gets an application token through the legacy endpoint, deprecated since Run:ai 2.18 and missing from the 3.0 documentation. Use Create with the Client Credentials grant (2.20 and later) or the App Token grant instead.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'POST', url: '/v1/k8s/auth/oauth/apptoken' },
 				tokenLifetime: 'expiresIn',
@@ -122,7 +122,7 @@ export const tokenOperations: INodeProperties = {
 			value: 'refresh',
 			action: 'Refresh an access token with the legacy endpoint',
 			description:
-				'Legacy POST /v1/k8s/auth/oauth/tokens/refresh, removed in Run:ai 2.20. On 2.20 and later use Create with the Refresh Token grant.',
+				'Refreshes an access token through the legacy endpoint, removed in Run:ai 2.20. On 2.20 and later use Create with the Refresh Token grant.',
 			routing: operationRouting(runAiLegacy, {
 				request: { method: 'POST', url: '/v1/k8s/auth/oauth/tokens/refresh' },
 				tokenLifetime: 'expiresIn',
@@ -171,6 +171,7 @@ const redirectUriField: INodeProperties = {
 	type: 'string',
 	required: true,
 	default: '',
+	placeholder: 'e.g. https://n8n.example.com/callback',
 	description: 'The redirect URI used when the code was requested',
 };
 

@@ -118,6 +118,23 @@ test(
 	E2E_TIMEOUT,
 );
 
+test(
+	'"C2M: any API call with an automatic short-term token" revokes through the HTTP Request node with a short-term token',
+	async () => {
+		const { c2m } = n8n.mocks.mocks;
+		const execution = await n8n.execute('tlExC2mHttp');
+
+		expect(execution.run.status).toBe('success');
+		const [issued] = jsonOf(execution, 'Issue a one-hour token');
+		const [revocation] = c2m.server.requestsTo(`/auth/tokens/${issued.token_id}/revoke`);
+		expect(revocation.response?.status).toBe(204);
+		const shortTermTokens = credentialExchanges().map((request) => `Bearer ${(request.response?.body as { access_token: string }).access_token}`);
+		expect(shortTermTokens).toContain(revocation.headers.authorization);
+		expect(itemsOf(execution, 'Revoke it')).toHaveLength(1);
+	},
+	E2E_TIMEOUT,
+);
+
 test('n8n logged no warning or error while loading the package and running the workflows', () => {
 	expect(n8n.problems).toEqual([]);
 });

@@ -129,6 +129,24 @@ test(
 	E2E_TIMEOUT,
 );
 
+test(
+	'"Knetik Cloud: any API call with the credential\'s token" lists stored tokens through the HTTP Request node',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		const execution = await n8n.execute('tlExKnetikHttp');
+
+		expect(execution.run.status).toBe('success');
+		const tokens = jsonOf(execution, 'One item per token');
+		expect(tokens.length).toBeGreaterThan(1);
+		expect(tokens[0]).toEqual(expect.objectContaining({ username: expect.any(String), client_id: expect.any(String) }));
+		const [call] = knetik.server.requestsTo('/auth/tokens').slice(-1);
+		expect(call.response?.status).toBe(200);
+		const issued = tokenRequests('client_credentials').map((request) => `Bearer ${(request.response?.body as { access_token: string }).access_token}`);
+		expect(issued).toContain(call.headers.authorization);
+	},
+	E2E_TIMEOUT,
+);
+
 test('n8n logged no warning or error while loading the package and running the workflows', () => {
 	expect(n8n.problems).toEqual([]);
 });

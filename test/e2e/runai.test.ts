@@ -26,6 +26,22 @@ const credentialTokenRequests = () =>
 beforeAll(async () => {
 	n8n = await startRealN8n();
 	await n8n.importWorkflows([
+		chainWorkflow('e2eRunAiLegacy', 'Run:ai before 2.20', [
+			{ name: 'Create a token', type: 'runAi', parameters: { resource: 'token', operation: 'create', grantType: 'client_credentials', options: {} }, credentials: credential },
+			{ name: 'Refresh it (legacy)', type: 'runAi', parameters: { resource: 'token', operation: 'refresh', refreshToken: '={{ $json.refreshToken }}' }, credentials: credential },
+			{
+				name: 'Exchange an authorization code (legacy)',
+				type: 'runAi',
+				parameters: { resource: 'token', operation: 'exchangeCode', redirectUri: RUNAI_REDIRECT_URI, code: RUNAI_AUTH_CODE },
+				credentials: credential,
+			},
+			{
+				name: 'Get an app token (legacy)',
+				type: 'runAi',
+				parameters: { resource: 'token', operation: 'getAppToken', applicationId: RUNAI_APP.id, applicationName: RUNAI_APP.name, applicationSecret: RUNAI_APP.secret },
+				credentials: credential,
+			},
+		]),
 		chainWorkflow('e2eRunAiFail', 'Run:ai fails', [
 			{ name: 'Create with a wrong secret', type: 'runAi', parameters: clientCredentials('not-the-secret'), credentials: credential },
 		]),
@@ -46,21 +62,51 @@ afterAll(async () => {
 	await n8n?.stop();
 });
 
+const bearerOf = (token: string) => `Bearer ${token}`;
+
 test(
-	'"Run:ai: every operation" runs Create and the three legacy calls, and the credential fetches its token',
+	'"Run:ai: get, refresh and exchange tokens" runs Create with three grants, and the credential fetches its token once',
 	async () => {
 		const execution = await n8n.execute('tlExRunAiOps');
 		const { runAi } = n8n.mocks.mocks;
 
 		expect(execution.run.status).toBe('success');
-		const [created] = jsonOf(execution, 'Create a token');
-		expect(created).toEqual({
+		const tokens = {
 			accessToken: expect.stringMatching(/^runai_at_/),
 			idToken: expect.any(String),
 			refreshToken: expect.stringMatching(/^runai_rt_/),
 			expiresIn: 3600,
 			expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-		});
+		};
+		const [created] = jsonOf(execution, 'Create a token');
+		expect(created).toEqual(tokens);
+		expect(jsonOf(execution, 'Refresh it')).toEqual([tokens]);
+		expect(jsonOf(execution, 'Exchange an authorization code')).toEqual([tokens]);
+
+		const grants = runAi.server.requestsTo('/api/v1/token').filter((request) => request.headers.authorization);
+		expect(grants.map((request) => request.body)).toEqual([
+			{ grantType: 'client_credentials', clientID: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
+			{ grantType: 'refresh_token', refreshToken: created.refreshToken, clientID: RUNAI_CLIENT.id },
+			{ grantType: 'exchange_token', code: RUNAI_AUTH_CODE, clientID: RUNAI_CLIENT.id, redirectUri: RUNAI_REDIRECT_URI },
+		]);
+		// The credential asked once, with the client credentials grant, and every call sent its token.
+		const [fetched] = credentialTokenRequests();
+		expect(credentialTokenRequests()).toHaveLength(1);
+		expect(fetched.body).toEqual({ grantType: 'client_credentials', clientID: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret });
+		const issued = (fetched.response?.body as { accessToken: string }).accessToken;
+		for (const call of grants) expect(call.headers.authorization).toBe(bearerOf(issued));
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'the three legacy calls of control planes before 2.20 send what those endpoints take',
+	async () => {
+		const execution = await n8n.execute('e2eRunAiLegacy');
+		const { runAi } = n8n.mocks.mocks;
+
+		expect(execution.run.status).toBe('success');
+		const [created] = jsonOf(execution, 'Create a token');
 		expect(jsonOf(execution, 'Refresh it (legacy)')).toEqual([
 			expect.objectContaining({ accessToken: expect.stringMatching(/^runai_at_/) }),
 		]);
@@ -79,14 +125,6 @@ test(
 			name: RUNAI_APP.name,
 			secret: RUNAI_APP.secret,
 		});
-		// The credential asked once, with the client credentials grant, and every call sent its token.
-		const [fetched] = credentialTokenRequests();
-		expect(credentialTokenRequests()).toHaveLength(1);
-		expect(fetched.body).toEqual({ grantType: 'client_credentials', clientID: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret });
-		const issued = (fetched.response?.body as { accessToken: string }).accessToken;
-		for (const call of runAi.server.requests.filter((request) => request !== fetched)) {
-			expect(call.headers.authorization).toBe(`Bearer ${issued}`);
-		}
 	},
 	E2E_TIMEOUT,
 );
@@ -123,6 +161,20 @@ test(
 		// n8n stores the node, parameters included, beside the error; what it shows as the error is these.
 		const { message, description, errorResponse, messages, stack } = execution.run.data.resultData.error as unknown as Record<string, unknown>;
 		expect(JSON.stringify({ message, description, errorResponse, messages, stack })).not.toContain('not-the-secret');
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'"Run:ai: any API call with the credential\'s token" lists clusters through the HTTP Request node with the credential\'s token',
+	async () => {
+		const execution = await n8n.execute('tlExRunAiHttp');
+		expect(execution.run.status).toBe('success');
+		expect(jsonOf(execution, 'List clusters')).toEqual([{ uuid: expect.any(String), name: 'gpu-cluster', version: '2.20' }]);
+		const [call] = n8n.mocks.mocks.runAi.server.requestsTo('/api/v1/clusters').slice(-1);
+		expect(call.response?.status).toBe(200);
+		const issued = credentialTokenRequests().map((request) => (request.response?.body as { accessToken: string }).accessToken);
+		expect(issued.map(bearerOf)).toContain(call.headers.authorization);
 	},
 	E2E_TIMEOUT,
 );

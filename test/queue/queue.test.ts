@@ -308,9 +308,14 @@ describe('the example workflows through the queue', () => {
 
 		expect(last('tlExC2mOps')).toEqual([expect.objectContaining({ expires_in: 900, token_id: expect.stringMatching(/^tok_st_/) })]);
 		const longTermRequests = c2m.server.requestsTo('/auth/tokens/long').map((request) => request.body as { ttl_seconds: number });
-		expect(longTermRequests.filter((body) => body.ttl_seconds === 3600)).toEqual([
-			{ grant_type: 'client_credentials', client_id: C2M_CLIENT.id, client_secret: C2M_CLIENT.secret, ttl_seconds: 3600 },
-		]);
+		// One-hour tokens: "C2M: every operation" revokes its own with the C2M node, "C2M: any API call" with the HTTP Request node.
+		const oneHour = { grant_type: 'client_credentials', client_id: C2M_CLIENT.id, client_secret: C2M_CLIENT.secret, ttl_seconds: 3600 };
+		expect(longTermRequests.filter((body) => body.ttl_seconds === 3600)).toEqual([oneHour, oneHour]);
+		const oneHourIds = c2m.server
+			.requestsTo('/auth/tokens/long')
+			.filter((request) => (request.body as { ttl_seconds: number }).ttl_seconds === 3600)
+			.map((request) => (request.response?.body as { token_id: string }).token_id);
+		for (const id of oneHourIds) expect(c2m.server.requestsTo(`/auth/tokens/${id}/revoke`).map((request) => request.response?.status)).toEqual([204]);
 
 		// Both rotations issued a token, but the second revoked nothing: n8n 2.41.1 does not hand
 		// a workflow's static data to the worker that runs a new execution (the execution's
@@ -341,7 +346,13 @@ describe('the example workflows through the queue', () => {
 		expect(last('tlExKnetikPurge')).toEqual([{ deleted: true, username: 'bob', client_id: null }]);
 		expect(knetik.stored.filter((token) => token.username === 'bob')).toEqual([]);
 
-		expect(last('tlExRunAiOps')).toEqual([{ access_token: expect.stringMatching(/^runai_at_/), id_token: expect.any(String), expires_at: null }]);
-		expect(runAi.server.requestsTo('/v1/k8s/auth/oauth/apptoken')).toHaveLength(1);
+		expect(last('tlExKnetikHttp')).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'ada' })]));
+
+		expect(last('tlExRunAiOps')).toEqual([expect.objectContaining({ accessToken: expect.stringMatching(/^runai_at_/), expiresIn: 3600 })]);
+		expect(runAi.server.requestsTo('/api/v1/token').map((request) => (request.body as { grantType: string }).grantType)).toEqual(
+			expect.arrayContaining(['refresh_token', 'exchange_token']),
+		);
+		expect(last('tlExRunAiHttp')).toEqual([expect.objectContaining({ name: 'gpu-cluster' })]);
+
 	});
 });
