@@ -2,19 +2,12 @@ import type { IExecuteData, IExecuteSingleFunctions, INodeProperties } from 'n8n
 
 import { oncePerNodeRun } from './nodeRun';
 
-/**
- * How many requests one node sends at a time unless its Settings > Request Options say otherwise. n8n's routing
- * engine starts every item's request at once: at 10,000 items that overflows a server's listen
- * backlog (connections reset or time out) and holds every request in memory.
- */
+/** n8n's routing engine starts every item's request at once, which overflows servers and memory. */
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
 
 export const MAX_CONCURRENT_REQUESTS = 'maxConcurrentRequests';
 
-/**
- * The node's Request Options (under Settings in the editor). n8n puts its own options (Batching,
- * Proxy, Timeout...) beside these; Batching decides when items start, this option how many run at once.
- */
+/** n8n puts its own options (Batching, Proxy, Timeout...) beside these. */
 export const requestOptionsProperty: INodeProperties = {
 	displayName: 'Options',
 	name: 'requestOptions',
@@ -34,11 +27,7 @@ export const requestOptionsProperty: INodeProperties = {
 	],
 };
 
-/**
- * Admits a node's requests a few at a time. The first request runs alone: it is the one for
- * which the credential fetches or renews its token, and the others wait for that token rather
- * than each being refused with the old one.
- */
+/** The first request runs alone, so the token the credential fetches for it serves all the others. */
 class RequestGate {
 	private running = 0;
 
@@ -74,7 +63,6 @@ class RequestGate {
 
 const gates = new WeakMap<IExecuteData, RequestGate>();
 
-/** Runs an item's request through its node run's gate (Settings > Request Options > Max Concurrent Requests). */
 export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
 	const gate = oncePerNodeRun(gates, context, () => {
 		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;

@@ -1,7 +1,3 @@
-/*
- * The door out: the one function every request of an operation (each call, each page) is sent
- * through. See theDoor.
- */
 import {
 	type DeclarativeRestApiSettings,
 	type ICredentialDataDecryptedObject,
@@ -22,11 +18,8 @@ import { assertSafeProxy, assertSendable } from './urls';
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
 /**
- * n8n's makeRoutingRequest, with the answer of a failed request kept. Where n8n would drop it
- * (n8n 1.x), the request asks for error statuses as answers, which the operation's first
- * postReceive throws as an HttpStatusError holding the whole answer. After a 401 the request
- * is sent once more the usual way, with the item's token emptied: n8n renews a token before
- * sending when its copy is empty (and otherwise only after a 401 its own request met).
+ * makeRoutingRequest, keeping a failed request's answer: where n8n drops it (1.x), error statuses
+ * come back as answers that the first postReceive throws as an HttpStatusError.
  */
 async function sendKeepingErrorAnswers(
 	context: IExecutePaginationFunctions,
@@ -44,41 +37,32 @@ async function sendKeepingErrorAnswers(
 	if ('items' in outcome) return outcome.items;
 	const hasCredential = Object.keys(node.credentials ?? {}).length > 0;
 	if (outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && hasCredential) {
-		// With the item's copy of the token emptied, n8n has the credential renew it before
-		// sending again: one refused request, as on 2.x, rather than a second with the dead token.
+		// n8n renews an empty token before sending, so the resend does not reuse the dead one.
 		if (itemCredential && SESSION_TOKEN in itemCredential) itemCredential[SESSION_TOKEN] = '';
 		return await context.makeRoutingRequest(requestData);
 	}
 	throw outcome.error;
 }
 
-/** What every request of an item must keep to, whatever sends it (see theDoor). */
 export interface DoorRules {
 	timeoutMs: number;
-	/** The credential's Allow Unencrypted HTTP; undefined when the item sends without a credential. */
+	/** undefined when the item sends without a credential. */
 	allowHttp: boolean | undefined;
-	/** Whether the credential manages a token, which n8n renews after a 401 before the answer reaches here. */
+	/** n8n has already renewed such a credential's token after a 401 by the time the answer gets here. */
 	managesToken: boolean;
 }
 
-/** Resolves once the signal aborts (the deadline of withinDeadline passes). */
 function whenAborted(signal: AbortSignal): Promise<void> {
 	if (signal.aborted) return Promise.resolve();
 	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-/**
- * How long a request may still settle after its deadline: a credential's token request that
- * shares the Timeout ends at the same moment with its own, more precise, error.
- */
+/** A token request sharing the Timeout ends at the same moment, with a more precise error: let it win. */
 const SETTLE_MS = 250;
 
 /**
- * The one way out for an item's requests (each call, each page): n8n's makeRoutingRequest with
- * - the URL rules applied to every address contacted (each hop, and the node's proxy);
- * - one deadline for the whole request, its hops and its body included;
- * - redirects decided by redirects.ts: n8n follows none, a same-origin redirect is sent again
- *   from here, and one to another origin fails before anything is sent there.
+ * The one way out for an item's requests: URL rules on every address (each hop, the proxy), one
+ * deadline for the whole request, and only same-origin redirects, followed here rather than by n8n.
  */
 export function theDoor(
 	context: IExecutePaginationFunctions,
@@ -92,8 +76,7 @@ export function theDoor(
 			...requestData,
 			options: {
 				...requestData.options,
-				// The deadline decides, on both n8n lines: n8n 1.x words its own timeout as "The
-				// connection was aborted", so the socket's is a second later.
+				// The deadline must fire first: n8n 1.x words a socket timeout as "The connection was aborted".
 				timeout: Math.min(timeout + 1000, MAX_TIMEOUT_MS),
 				abortSignal: deadline,
 				disableFollowRedirect: true,

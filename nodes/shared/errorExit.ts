@@ -1,7 +1,3 @@
-/*
- * The way back: every error that leaves an operation passes toUserError, which words it for the
- * user and removes every secret the item knows.
- */
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -24,10 +20,7 @@ function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/**
- * The values of a credential's secret fields: those its type marks as passwords (the Cloud
- * API key is one), and, for nested token data, those named like secrets.
- */
+/** Password fields by type; nested token data has no definitions, so its secrets go by name. */
 function credentialSecrets(context: IExecuteSingleFunctions, type: string, data: IDataObject): string[] {
 	const passwordFields = context
 		.getCredentialsProperties(type)
@@ -40,7 +33,6 @@ function credentialSecrets(context: IExecuteSingleFunctions, type: string, data:
 	];
 }
 
-/** Every secret this item could carry: its secret parameters and its credentials' secrets. */
 export async function secretsOfItem(
 	context: IExecuteSingleFunctions,
 	provider: ApiProvider,
@@ -66,10 +58,7 @@ export async function secretsOfItem(
 	return [...fromParameters, ...fromCredentials.flat()];
 }
 
-/**
- * The node as an error carries it, without the values of its secret parameters: n8n hands an
- * error's node to Error Trigger workflows and stores it with the execution.
- */
+/** n8n hands an error's node to Error Trigger workflows and stores it with the execution. */
 function nodeWithoutSecrets(context: IExecutePaginationFunctions, provider: ApiProvider, secrets: string[]): INode {
 	const node = context.getNode();
 	const parameters = redactDeep(node.parameters, secrets);
@@ -87,10 +76,7 @@ function causeChain(error: unknown): unknown[] {
 	return chain;
 }
 
-/**
- * The message with the name of the credential it speaks of ("the credential" becomes
- * `the credential "Knetik production"`): a node may hold several, and a user several alike.
- */
+/** Names the credential ("the credential" becomes `the credential "Knetik production"`): a user may have several alike. */
 async function withCredentialName(context: IExecutePaginationFunctions, message: string): Promise<string> {
 	if (!/\bthe credential\b/i.test(message)) return message;
 	const references = context.getNode().credentials ?? {};
@@ -99,10 +85,7 @@ async function withCredentialName(context: IExecutePaginationFunctions, message:
 	return name ? message.replace(/\b(the credential)\b/i, `$1 "${name}"`) : message;
 }
 
-/**
- * Turns whatever failed into the error the user sees: the provider's own message for HTTP
- * failures, the credential's explanation for token failures, and never a secret.
- */
+/** The way back: every error leaving an operation is worded here, with every secret the item knows removed. */
 export async function toUserError(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
@@ -114,15 +97,13 @@ export async function toUserError(
 	const node = nodeWithoutSecrets(context, provider, secrets);
 	const clean = (text: string | undefined | null) =>
 		text ? redactSecrets(text, secrets) : undefined;
-	// n8n's routing engine wraps any other error in a NodeApiError carrying the node with its
-	// secrets: so input errors too leave as a NodeApiError that carries the cleaned node.
+	// n8n would wrap any other error in a NodeApiError carrying the node with its secrets.
 	if (error instanceof NodeOperationError) {
 		const message = clean(error.message) ?? error.message;
 		const description = clean(error.description);
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
 	const failure = findHttpFailure(error);
-	// Errors of this package's own making carry their message and description ready to show.
 	const own = causeChain(error).find((cause) => cause instanceof UserError) as UserError | undefined;
 	let message: string;
 	let description: string | undefined;
@@ -137,9 +118,7 @@ export async function toUserError(
 		({ message, description } = describeHttpFailure(provider, { ...failure, body: redactDeep(failure.body, secrets) }));
 		httpCode = String(failure.status);
 	} else {
-		// Network failures and the like: n8n already words these well ("The service refused
-		// the connection"), so keep its message and drop the transport error, which holds the
-		// request and its headers.
+		// n8n words network failures well; the transport error itself holds the request's headers.
 		message = (error as Error)?.message || `The request to ${provider.displayName} failed`;
 		description = (error as NodeApiError)?.description ?? undefined;
 	}

@@ -16,17 +16,12 @@ import { refuseUnknownOperation } from './operation';
 import { CUSTOM_API_CALL } from './parameters';
 import type { ApiProvider } from './provider';
 
-/**
- * The request defaults of every node here: JSON in and out. The base URL is the credential's,
- * set where each request is sent (see credentialBaseUrl), not here: an expression here costs
- * two evaluations per item.
- */
+/** No base URL here: an expression here costs two evaluations per item; operation.ts sets it per request. */
 export const JSON_API_REQUEST_DEFAULTS = {
 	headers: { Accept: 'application/json' },
 	json: true,
 };
 
-/** The Resource field of the nodes whose only resource is Token. */
 export function tokenResource(provider: ApiProvider): INodeProperties {
 	return {
 		displayName: 'Resource',
@@ -39,10 +34,7 @@ export function tokenResource(provider: ApiProvider): INodeProperties {
 	};
 }
 
-/**
- * The node's canvas subtitle: the action of the selected operation ("Issue a long-term token"),
- * as the nodes panel lists it, rather than raw values such as `issueLongTerm: token`.
- */
+/** The canvas subtitle: the operation's action ("Issue a long-term token"), not `issueLongTerm: token`. */
 export function actionSubtitle(properties: INodeProperties[]): string {
 	const actions: Record<string, string> = {};
 	for (const property of properties) {
@@ -56,7 +48,6 @@ export function actionSubtitle(properties: INodeProperties[]): string {
 	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] ?? "" }}`;
 }
 
-/** displayOptions that show a field for one operation of a resource, and any further conditions. */
 export function showForOperation(
 	resource: string,
 	operation: string,
@@ -66,12 +57,8 @@ export function showForOperation(
 }
 
 /**
- * Routing for an option (or a collection's field) that sends values of the node's credential
- * in the body: `{ client_id: 'clientId' }` sends the credential's `clientId` as `client_id`.
- * Written as `={{ $credentials.clientId }}` it would send nothing on n8n 1.x, whose routing
- * engine evaluates an option's routing without `$credentials` (RoutingNode passes only
- * `$value` and `$version` below the top level); code reads the credential on every line
- * (itemCredentialData).
+ * Sends credential fields in the body (`{ client_id: 'clientId' }`). Not `={{ $credentials.clientId }}`:
+ * n8n 1.x evaluates an option's routing without `$credentials`.
  */
 export function bodyFromCredential(
 	credentialType: string,
@@ -94,10 +81,7 @@ export function bodyFromCredential(
 	};
 }
 
-/**
- * Routing that puts a node parameter into the request with code. The same as an expression in
- * the routing (`={{ $value }}`), which n8n would evaluate for every item at about 1 ms each.
- */
+/** Like `={{ $value }}` in the routing, without an expression evaluation per item. */
 export function sendParameter(
 	parameter: string,
 	apply: (requestOptions: IHttpRequestOptions, value: unknown) => IHttpRequestOptions,
@@ -113,7 +97,6 @@ export function sendParameter(
 	};
 }
 
-/** Routing that sends a parameter in the query string only when it has a value. */
 export function queryWhenSet(
 	query: string,
 	parameter: string,
@@ -126,21 +109,14 @@ export function queryWhenSet(
 	});
 }
 
-/**
- * The output of an operation whose documented answer has no body: one item confirming what
- * was done, built from the node's parameters. A function rather than a `set` action with an
- * expression, which n8n would evaluate per item.
- */
+/** One item for an answer without body; a function, as a `set` expression would be evaluated per item. */
 export function confirmation(fieldsOf: (context: IExecuteSingleFunctions) => IDataObject): PostReceiveAction {
 	return async function (this: IExecuteSingleFunctions) {
 		return [{ json: fieldsOf(this) }];
 	};
 }
 
-/**
- * Fills an output field from a response header when the body lacks it: some APIs put an
- * identifier only in a header (C2M's `X-Token-Id`).
- */
+/** Some APIs put an identifier only in a header (C2M's `X-Token-Id`). */
 export function fieldFromHeader(field: string, header: string): PostReceiveAction {
 	return async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
 		const value = response.headers[header.toLowerCase()];
@@ -163,11 +139,8 @@ function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
 }
 
 /**
- * Adds "Custom API Call" to every Resource and Operation list, as n8n itself does for nodes
- * whose credentials work in the HTTP Request node, but as an option the editor names and runs
- * sensibly. n8n adds its own only when a list does not end with one; its option has no action,
- * so the editor renamed the node `__CUSTOM_API_CALL__ token`. Running it is refused by the
- * shared parameter check (parameters.ts), which points to the HTTP Request node.
+ * Adds our own "Custom API Call" to each Resource and Operation list: n8n adds one only where a list
+ * does not end with it, and n8n's has no action, so the editor names the node `__CUSTOM_API_CALL__ token`.
  */
 export function withCustomApiCall(provider: ApiProvider, properties: INodeProperties[]): INodeProperties[] {
 	const custom = customApiCallOption(provider);
@@ -176,8 +149,7 @@ export function withCustomApiCall(provider: ApiProvider, properties: INodeProper
 			? { ...property, options: [...(property.options ?? []), custom] }
 			: property,
 	);
-	// With Custom API Call as the resource, an Operation list that names it too, so that the
-	// editor names the node after its action.
+	// So that the editor names the node after the action when Custom API Call is the resource.
 	const customOperation: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',

@@ -4,7 +4,6 @@ import type { ApiProvider, ResponseHeaders } from './provider';
 import { redactSecrets } from './redaction';
 import { UserError } from './userError';
 
-/** A response the provider answered with an error status. */
 export interface HttpFailure {
 	status: number;
 	body: unknown;
@@ -29,14 +28,14 @@ const REASON_PHRASES: Record<number, string> = {
 
 const MAX_MESSAGE_LENGTH = 300;
 
-/** A response header's value (the first, when it came several times), whatever its case. */
+/** The first value, whatever the name's case. */
 export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
 	return value === undefined || value === null ? undefined : String(value);
 }
 
-/** `Retry-After` is either a number of seconds or an HTTP date (RFC 9110). */
+/** Seconds or an HTTP date (RFC 9110). */
 export function standardRetryAfterSeconds(headers: ResponseHeaders): number | undefined {
 	const value = headerValue(headers, 'retry-after');
 	if (value === undefined) return undefined;
@@ -64,15 +63,11 @@ function parseBody(body: unknown): IDataObject | string | undefined {
 		const parsed: unknown = JSON.parse(body);
 		if (isRecord(parsed)) return parsed;
 	} catch {
-		// not JSON: fall through to the plain-text check below
+		// not JSON
 	}
 	return /^\s*</.test(body) ? undefined : body;
 }
 
-/**
- * Turns an error response into the message and description a user sees: the provider's own
- * message, the status, the request id and, where the status calls for it, what to do next.
- */
 export function describeHttpFailure(
 	provider: ApiProvider,
 	failure: HttpFailure,
@@ -113,11 +108,7 @@ export function describeHttpFailure(
 	};
 }
 
-/**
- * An error status that came back as an answer (the request was sent with
- * `ignoreHttpStatusErrors`), thrown with the whole answer in the shape of the transport's
- * errors, so that findHttpFailure reads it like theirs.
- */
+/** An error status that came back as an answer (`ignoreHttpStatusErrors`), shaped like a transport error. */
 export class HttpStatusError extends Error {
 	response: { status: number; data: unknown; headers: ResponseHeaders };
 
@@ -129,11 +120,8 @@ export class HttpStatusError extends Error {
 }
 
 /**
- * Finds the HTTP response inside whatever n8n threw: requests sent with a credential fail
- * with a NodeApiError whose cause is the transport error; requests without one fail with the
- * transport error itself. n8n 1.x's NodeApiError drops its cause (see operation.ts,
- * n8nKeepsHttpErrors) and keeps only the status (`httpCode`) and a JSON body (`context.data`):
- * those are used when there is nothing more.
+ * The HTTP response inside what n8n threw: the transport error, or a NodeApiError's cause. Where
+ * n8n 1.x dropped the cause, its `httpCode` and `context.data` are all that is left.
  */
 export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	let current: unknown = error;
@@ -155,7 +143,6 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	return undefined;
 }
 
-/** What an operation's documentation promises on success: a status and the kind of body. */
 export interface DocumentedSuccess {
 	status: number;
 	body: 'json object' | 'empty';
@@ -169,10 +156,7 @@ function bodyText(body: unknown): string {
 	return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
-/**
- * A JSON object: not a list, not raw bytes. Checked by tag, not prototype, as n8n's
- * expressions may build objects in another realm.
- */
+/** By tag, not prototype: n8n's expressions may build objects in another realm. */
 function isJsonObject(value: unknown): boolean {
 	return Object.prototype.toString.call(value) === '[object Object]';
 }
@@ -181,16 +165,12 @@ function isEmptyBody(body: unknown): boolean {
 	return bodyText(body) === '';
 }
 
-/** Whether an answer is the documented success: its status and kind of body. */
 export function isDocumentedAnswer(success: DocumentedSuccess, answer: { status: number; body: unknown }): boolean {
 	const bodyIsRight = success.body === 'empty' ? isEmptyBody(answer.body) : isJsonObject(answer.body);
 	return answer.status === success.status && bodyIsRight;
 }
 
-/**
- * Why an answer is not the documented success, or undefined when it is. The start of the body
- * is shown, with `secrets` hidden before it is cut (a cut-off secret could not be found after).
- */
+/** Why an answer is not the documented success; secrets are hidden before the body is cut short. */
 export function undocumentedAnswer(
 	provider: ApiProvider,
 	success: DocumentedSuccess,
@@ -216,10 +196,7 @@ export function undocumentedAnswer(
 	};
 }
 
-/**
- * Throws a UserError when an output item is not a JSON object, which n8n requires.
- * The item's secrets are looked up only then, and hidden before the entry is cut short.
- */
+/** n8n requires JSON object items; the secrets are looked up only for an error. */
 export async function assertJsonObjectItems(
 	provider: ApiProvider,
 	items: Array<{ json: unknown }>,

@@ -1,8 +1,6 @@
 /*
- * Every use of n8n behaviour outside its public node API, in one place. Each says why, what it
- * buys, and what the package does where this n8n lacks it: it falls back to n8n's public path and
- * logs one warning, which the real-n8n suites (test/e2e, on both lines) fail on. Checked on n8n
- * 2.41.1 and 1.123.81; test/e2e/n8n-internals.test.ts pins each use on both.
+ * Every use of n8n beyond its public node API: each says why and its fallback (n8n's public path,
+ * plus one logged warning). Checked on n8n 2.41.1 and 1.123.81; test/e2e/n8n-internals.test.ts pins each.
  */
 import {
 	NodeApiError,
@@ -20,7 +18,6 @@ const CHECKED_ON = 'n8n 2.41.1 and 1.123.81';
 
 const warned = new Set<string>();
 
-/** Logs once per process that a use fell back to n8n's public path. */
 function fellBack(context: IExecuteSingleFunctions, use: string, fallback: string): void {
 	if (warned.has(use)) return;
 	warned.add(use);
@@ -28,9 +25,8 @@ function fellBack(context: IExecuteSingleFunctions, use: string, fallback: strin
 }
 
 /**
- * Use 1: the credential as stored, before n8n resolves its expressions, from n8n's credentials
- * helper (the execution's additionalData). It tells whether the node run may read the credential
- * once for all items (use 2). Fallback: undefined, and every item reads its own, as n8n does.
+ * Use 1: the credential as stored, expressions unresolved (additionalData.credentialsHelper), to tell
+ * whether one read may serve all items (use 2). Fallback: undefined; every item reads its own.
  */
 export async function storedCredential(
 	context: IExecuteSingleFunctions,
@@ -53,11 +49,9 @@ export async function storedCredential(
 const sentWithRunCredential = new WeakSet<IExecuteSingleFunctions>();
 
 /**
- * Use 2: the item's authenticated requests take the node run's copy of the credential
- * (`credentialsDecrypted`, which n8n's request helper otherwise takes only from a credential
- * test) instead of n8n reading and decrypting it from its database for each one (3 to 4 ms per
- * item in a real n8n, docs/performance.md). n8n's routing engine sends through the item's own
- * helpers, so the change stays with the item. Fallback: see assertSentWithRunCredential.
+ * Use 2: the item's authenticated requests pass the node run's credential as `credentialsDecrypted`
+ * (meant for credential tests), so n8n does not read and decrypt it per request. The routing engine
+ * sends through the item's own helpers, so this stays with the item. Fallback: checkSentWithRunCredential.
  */
 export function sendWithCredential(context: IExecuteSingleFunctions, credential: ICredentialsDecrypted): void {
 	const { helpers } = context;
@@ -70,7 +64,7 @@ export function sendWithCredential(context: IExecuteSingleFunctions, credential:
 	};
 }
 
-/** After a request was sent: warns when n8n sent it without passing the item's helper (use 2), reading the credential itself. */
+/** Use 2's check: warns when n8n sent without the item's helper, so it read the credential itself. */
 export function checkSentWithRunCredential(context: IExecuteSingleFunctions): void {
 	if (!sentWithRunCredential.has(context)) {
 		fellBack(context, 'sending through the item’s httpRequestWithAuthentication', 'n8n reads the credential for each request (slower)');
@@ -78,11 +72,9 @@ export function checkSentWithRunCredential(context: IExecuteSingleFunctions): vo
 }
 
 /**
- * Use 3: a credential's token requests, seen from the node. n8n hands a credential's
- * preAuthentication nothing of the node but a wrapper around the item's `helpers.httpRequest`
- * (2.41 copies the request options there, marks included), so wrapping the item's httpRequest is
- * how a node run bounds them by its Timeout and remembers refusals (tokenRequests.ts). Fallback:
- * with no such helper, token requests keep n8n's own timeout and every item may ask again.
+ * Use 3: preAuthentication gets only a wrapper around the item's `helpers.httpRequest` (2.41 copies
+ * the options, marks included), so wrapping it lets a node run govern token requests (tokenRequests.ts).
+ * Fallback: they keep n8n's own timeout, and every item may ask again.
  */
 export function wrapHttpRequest(
 	context: IExecuteSingleFunctions,
@@ -97,11 +89,9 @@ export function wrapHttpRequest(
 }
 
 /**
- * Use 4: thrown by a credential's authenticate instead of sending a request with no usable
- * token. n8n takes any error with `response.status` 401 for the API's 401: it calls the
- * credential's preAuthentication, which fetches a token, and sends again. So nothing goes out
- * with a token known to be dead, and no API call is spent learning it. Were n8n to stop doing so,
- * the request fails with this message instead of being sent with a dead token.
+ * Use 4: thrown by authenticate when it has no usable token. n8n takes any error with
+ * `response.status` 401 for the API's 401, so it runs preAuthentication and resends: no request
+ * goes out with a dead token. Fallback: were n8n to stop, the request fails with this message.
  */
 export class TokenRenewalNeeded extends Error {
 	readonly response = { status: 401 };
@@ -115,10 +105,8 @@ export class TokenRenewalNeeded extends Error {
 let keepsHttpErrors: boolean | undefined;
 
 /**
- * Use 5: whether the NodeApiError n8n's authenticated requests fail with keeps the HTTP error it
- * wraps (its `cause`: status, headers, body). n8n-workflow 1.x declares `cause` as a class field,
- * which resets it, so only n8n's generic message for the status is left. Asked once of the
- * n8n-workflow that runs the node; where it drops it, door.ts asks for error answers instead.
+ * Use 5: whether NodeApiError keeps the HTTP error it wraps as `cause`; n8n-workflow 1.x declares
+ * `cause` as a class field, which resets it. Fallback: door.ts asks for error statuses as answers.
  */
 export function n8nKeepsHttpErrors(node: INode): boolean {
 	keepsHttpErrors ??= new NodeApiError(node, new Error('probe') as unknown as JsonObject).cause !== undefined;

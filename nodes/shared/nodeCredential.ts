@@ -16,10 +16,7 @@ import { descriptionOf, isExpression, nothingIn } from './parameters';
 import { SESSION_TOKEN } from './storedToken';
 import { keepTokenInProcess } from './tokenSessions';
 
-/**
- * The credential type n8n's routing engine uses for this node, picked as it picks it: the
- * node's only credential, or the one whose displayOptions name the Authentication value.
- */
+/** Picked as n8n's routing engine picks it: the only one, or the one the Authentication value shows. */
 function credentialTypeInUse(context: IExecuteSingleFunctions): string | undefined {
 	const credentials = descriptionOf(context)?.credentials ?? [];
 	if (credentials.length <= 1) return credentials[0]?.name;
@@ -29,20 +26,13 @@ function credentialTypeInUse(context: IExecuteSingleFunctions): string | undefin
 
 export interface NodeRunCredential {
 	type: string;
-	/** As n8n's request helpers take it: the node's reference to the credential, and its data. */
 	decrypted: ICredentialsDecrypted;
-	/**
-	 * Whether every item may send with this one read: not when a field of the credential is set
-	 * by an expression, which n8n resolves for each item ($json, in n8n's "dynamic credentials").
-	 */
+	/** False where a field is an expression, which n8n resolves per item ("dynamic credentials"). */
 	sharedByItems: boolean;
-	/** Whether the credential manages a token (it has the hidden session token field). */
 	managesToken: boolean;
-	/** The fields stored as expressions, which n8n resolves for each item. */
 	expressionFields: string[];
 }
 
-/** Whether a value holds an expression at any depth. */
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return isExpression(value);
 	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
@@ -51,28 +41,21 @@ function holdsExpression(value: unknown): boolean {
 const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | undefined>>();
 
 /**
- * The credential the node runs with, read once per node run; undefined when it runs without
- * one. n8n reads and decrypts a credential from its database for every request it
- * authenticates (3 to 4 ms per item in a real n8n); the nodes hand it this one instead (see
- * sendWithNodeRunCredential), unless a field of it is an expression n8n resolves per item.
- * Token credentials stay current: the token n8n renews after a 401 is written into the item's
- * copy, and a token another process stored is taken up by accessTokenToSend (tokenSessions.ts) on
- * the node's next run.
+ * Read once per node run, so n8n need not read and decrypt it for every request. Tokens stay
+ * current: n8n writes a renewed one into the item's copy, and accessTokenToSend takes up others'.
  */
 export async function nodeRunCredential(context: IExecuteSingleFunctions): Promise<NodeRunCredential | undefined> {
 	return await oncePerNodeRun(credentialsOfRuns, context, async () => {
 		const type = credentialTypeInUse(context);
 		const reference = type ? context.getNode().credentials?.[type] : undefined;
 		if (!type || !reference) return undefined;
-		// A credential the operation does not show (one left over from another resource) is not
-		// used, as n8n's routing engine does: n8n refuses to read it ("Credentials not found").
+		// One left over from another resource is not used: n8n refuses to read it ("Credentials not found").
 		const required = descriptionOf(context)?.credentials?.find((credential) => credential.name === type)?.required === true;
 		const data = await context.getCredentials(type).catch((error: unknown) => {
 			if (required) throw error;
 			return undefined;
 		});
 		if (!data) return undefined;
-		// Where the stored form cannot be read, every item reads its own, as n8n does.
 		const stored = await storedCredential(context, reference, type);
 		const expressionFields = Object.keys(stored ?? {}).filter((name) => holdsExpression(stored![name]));
 		const managesToken = context.getCredentialsProperties(type).some((property) => property.name === SESSION_TOKEN);
@@ -81,22 +64,14 @@ export async function nodeRunCredential(context: IExecuteSingleFunctions): Promi
 	});
 }
 
-/**
- * The data of a credential of type `type` as the item sends with it: the node run's where the
- * items share it, and otherwise the item's own read (n8n resolves the credential per item, or
- * it is not the credential the node runs with).
- */
+/** The node run's copy where items share it, otherwise the item's own read. */
 export async function itemCredentialData(context: IExecuteSingleFunctions, type: string): Promise<ICredentialDataDecryptedObject> {
 	const credential = await nodeRunCredential(context);
 	if (credential?.type === type && credential.sharedByItems && credential.decrypted.data) return credential.decrypted.data;
 	return await context.getCredentials(type);
 }
 
-/**
- * Refuses the item when a credential field set by an expression resolves to nothing for it, as
- * a node field is refused: the credential would act without it (C2M Scopes left out asks for
- * every scope the long-term token has).
- */
+/** The credential would act without the field (C2M Scopes left out asks for every scope). */
 export function assertCredentialFieldsResolved(
 	context: IExecuteSingleFunctions,
 	providerName: string,
@@ -118,22 +93,14 @@ export function assertCredentialFieldsResolved(
 	}
 }
 
-/**
- * The base URL in the item's credential data (itemCredentialData: where n8n resolves the
- * credential per item, the item's own, so its secret goes to no other item's address), trimmed
- * and without trailing slashes.
- */
+/** From the item's own data where n8n resolves it per item, so no secret goes to another item's address. */
 export function credentialBaseUrl(data: ICredentialDataDecryptedObject): string {
 	return String(data.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');
 }
 
-/**
- * Makes the item's authenticated requests use a copy of the node run's credential (see
- * n8nInternals.ts, use 2): what n8n writes into it after renewing a token, and what
- * tokenSessions.ts notes of the token it sent, stay with the item. Returns the item's copy of the data.
- */
+/** A copy per item, so a renewed token and what tokenSessions.ts notes of it stay with the item. */
 export function sendWithNodeRunCredential(
 	context: IExecuteSingleFunctions,
 	credential: NodeRunCredential,
@@ -143,11 +110,7 @@ export function sendWithNodeRunCredential(
 	return itemCredential.data!;
 }
 
-/**
- * Makes the item send with its own read of a credential that holds expressions (one n8n resolved
- * for this item), keeping the tokens it fetches in this process (keepTokenInProcess): n8n 1.x
- * would otherwise write the resolved values over the user's expressions when it stores a token.
- */
+/** Tokens stay in the process: n8n 1.x would write the resolved values over the expressions when storing one. */
 export function sendWithItemOwnCredential(
 	context: IExecuteSingleFunctions,
 	credential: NodeRunCredential,
@@ -157,11 +120,7 @@ export function sendWithItemOwnCredential(
 	sendWithCredential(context, { ...credential.decrypted, data });
 }
 
-/**
- * n8n's editor lists every credential type of a node whose Authentication field picks the
- * credential, whatever the operation, and preselects the newest credential; a credential kind
- * this operation does not take must be refused before it is sent.
- */
+/** n8n's editor offers, and may preselect, credential kinds this operation does not take. */
 function assertAuthenticationFits(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
@@ -177,10 +136,6 @@ function assertAuthenticationFits(
 	});
 }
 
-/**
- * Refuses the item, before anything is sent, when the operation needs a credential the node does
- * not require and none is selected, or the selected kind is not one the operation takes.
- */
 export function assertCredentialFits(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,

@@ -1,9 +1,6 @@
 import type { IExecuteData, IExecuteSingleFunctions } from 'n8n-workflow';
 
-/**
- * A value made once per run of a node and shared by all its items: n8n gives every item of a
- * node run the same execute data. Without one (not seen in n8n), each call makes its own.
- */
+/** n8n gives every item of a node run the same execute data. */
 export function oncePerNodeRun<T>(memo: WeakMap<IExecuteData, T>, context: IExecuteSingleFunctions, make: () => T): T {
 	const run = context.getExecuteData();
 	if (typeof run !== 'object' || run === null) return make();

@@ -2,10 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiProvider } from './provider';
 
-/**
- * A token endpoint that answers errors the way RFC 6749 section 5.2 prescribes:
- * `{ error, error_description }`. Used for identity providers and OAuth2 token URLs.
- */
+/** A token endpoint whose errors are RFC 6749 5.2's `{ error, error_description }`. */
 export function oauth2TokenEndpoint(displayName: string): ApiProvider {
 	return {
 		displayName,

@@ -47,49 +47,29 @@ export type ItemFetcher = (
 ) => Promise<INodeExecutionData[]>;
 
 export interface OperationSpec {
-	/** Method, URL and fixed parts of the request, as in n8n's declarative routing. */
 	request: DeclarativeRestApiSettings.HttpRequestOptions;
-	/**
-	 * The request's path where it holds node parameters, in place of `request.url`: `{name}`
-	 * is the parameter `name`, URL-encoded as one path segment (see filledPath).
-	 */
+	/** Replaces `request.url` where the path holds parameters: `{name}` is parameter `name`, one encoded segment. */
 	path?: string;
-	/**
-	 * Rules each item's parameters must pass before anything is sent; a function when the
-	 * rules depend on another parameter (a grant type, for example).
-	 */
+	/** A function where the rules depend on another parameter (a grant type, for example). */
 	input?: InputRules | ((context: IExecuteSingleFunctions) => InputRules);
-	/**
-	 * Checks that need more than the item's parameters (the credential's fields), run after the
-	 * input rules and before anything is sent; they throw a NodeOperationError naming the field.
-	 */
+	/** Checks beyond the item's parameters (the credential's fields), run before anything is sent. */
 	check?: (context: IExecuteSingleFunctions) => Promise<void>;
-	/** Shapes the response into output items, as in n8n's declarative routing. */
 	output?: INodeRequestOutput;
-	/**
-	 * For an operation that issues a token: the answer's field holding its lifetime in seconds.
-	 * Each item then gets `expires_at`, an ISO 8601 instant (see withExpiresAt).
-	 */
+	/** The answer's field holding an issued token's lifetime in seconds; items then get `expires_at`. */
 	tokenLifetime?: string;
-	/** The documented success; HTTP 200 with a JSON object unless said otherwise. */
+	/** HTTP 200 with a JSON object unless said otherwise. */
 	success?: DocumentedSuccess;
-	/** How to send the request; once unless the operation pages through results. */
+	/** Once, unless the operation pages through results. */
 	fetch?: ItemFetcher;
-	/** Credential type the operation cannot work without, where the node does not require one. */
+	/** Where the node does not require a credential but this operation does. */
 	requiredCredential?: { name: string; displayName: string };
-	/**
-	 * The Authentication field this operation shows, where the node has one per operation
-	 * listing the credentials that operation accepts.
-	 */
+	/** Where the node has an Authentication field per operation, listing the credentials it accepts. */
 	authentication?: INodeProperties;
 }
 
 /**
- * The path of a request whose template names node parameters (`/auth/tokens/{id}/revoke`),
- * each filled in as one path segment, always URL-encoded so that `/`, `?`, `#` or `%` in a
- * value cannot change the path. The rules in validation.ts reject `.` and `..`. Filled in code
- * for each item: as an expression in the routing, n8n would evaluate it per item, at about
- * 1 ms each (see docs/performance.md).
+ * Each value is encoded so `/`, `?`, `#` or `%` cannot change the path (validation.ts rejects `.`
+ * and `..`). Code rather than a routing expression, which n8n would evaluate per item (slow).
  */
 function filledPath(context: IExecuteSingleFunctions, template: string): string {
 	return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(context.getNodeParameter(name, '') ?? '')));
@@ -99,25 +79,14 @@ const sendOnce: ItemFetcher = async function (requestData) {
 	return await this.makeRoutingRequest(requestData);
 };
 
-/** The node's Settings > Request Options > Timeout, or the package default; at most what a timer holds. */
 function requestTimeout(context: IExecuteSingleFunctions): number {
 	const { timeout } = context.getNodeParameter('requestOptions', {}) as { timeout?: unknown };
 	return typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
 }
 
 /**
- * Routing for one operation. n8n's declarative engine lets code wrap a request only through
- * its pagination hook, so every operation goes through it, with `paginate` always on. The
- * hook runs the whole life of one item's request:
- * - checks the item's parameters (fields set to expressions that resolve to nothing, choices
- *   outside their options, the operation's own rules), and throws before anything is sent;
- * - sends the request within the node's Timeout (or the package default), which the
- *   credential's token requests share; n8n renews expired credential tokens on a 401 and
- *   resends;
- * - accepts only the documented success status and kind of body, and items that are JSON
- *   objects;
- * - turns any failure into an error with the provider's message and no secret in it;
- * - pairs every output item, error items under On Error > Continue included, with its input.
+ * Routing for one operation. The pagination hook is the only place n8n lets code wrap a request,
+ * so `paginate` is always on and the hook runs an item's whole path (docs/architecture.md).
  */
 export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
 	const fetch = spec.fetch ?? sendOnce;
@@ -129,12 +98,11 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 			// First of all, so that nothing builds an item from an answer that is not the documented one.
 			postReceive: [
 				async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
-					// An error status comes back as an answer only where it was asked for (sendKeepingErrorAnswers, door.ts).
+					// Only where asked for (sendKeepingErrorAnswers, door.ts).
 					if (response.statusCode >= 300) throw new HttpStatusError(response);
 					const answer = { status: response.statusCode, headers: response.headers, body: response.body };
 					if (isDocumentedAnswer(success, answer)) return items;
-					// The body is shown cut short: the item's secrets are hidden before it is cut.
-					const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
+						const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
 					if (wrong) throw new UserError(wrong.message, wrong.description, String(response.statusCode));
 					return items;
 				},
@@ -192,12 +160,8 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 }
 
 /**
- * Routing for the Resource field. It applies when no operation's routing does: an unknown
- * resource or operation (an imported or hand-edited workflow, or the editor's Custom API
- * Call), for which n8n would otherwise send an authenticated GET to the base URL. Each
- * operation's own routing replaces it. It refuses the item, naming the field, and sends
- * nothing. The refusal leaves like every other error of an operation (see toUserError): the
- * node it carries has no secret parameter, which such a workflow may still hold.
+ * Routing for the Resource field, used when no operation's routing applies (an unknown resource or
+ * operation, or Custom API Call): n8n would otherwise send an authenticated GET to the base URL.
  */
 export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRouting {
 	return {
@@ -211,7 +175,6 @@ export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRout
 					description: `The node has no operation for them. Choose a resource and an operation in the panel. Nothing was sent to ${nodeName}.`,
 				});
 				try {
-					// Names the field (Resource or Operation) and its value, where it can.
 					assertParametersUsable(this, nodeName);
 				} catch (error) {
 					refusal = error as NodeOperationError;

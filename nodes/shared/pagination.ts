@@ -6,7 +6,6 @@ import { UserError } from './userError';
 import type { ItemFetcher } from './operation';
 import type { ApiProvider } from './provider';
 
-/** The Return All / Limit pair n8n's own list operations show. */
 export function returnAllOrLimitFields(show: Record<string, string[]>): INodeProperties[] {
 	return [
 		{
@@ -33,26 +32,17 @@ export interface PageNumberPagination {
 	pageParameter: string;
 	sizeParameter: string;
 	firstPage: number;
-	/** The largest page asked for; also the page size for Return All. */
 	maxPageSize: number;
-	/** The entries of one page; undefined when the page has no list of entries. */
+	// Each undefined where the provider does not say.
 	entriesOf(page: IDataObject): IDataObject[] | undefined;
-	/** Whether the provider says this page is the last; undefined when it does not say. */
 	isLastPage(page: IDataObject): boolean | undefined;
-	/** How many entries the whole list holds, where the provider says. */
 	totalOf(page: IDataObject): number | undefined;
-	/** Which page the provider says this is, where it says; else a page is known by its entries. */
 	numberOf(page: IDataObject): number | undefined;
 }
 
 /**
- * Fetches an operation's results page by page, emitting one item per entry, never one per
- * page. With Return All it walks every page; with a Limit it stops as soon as it has enough.
- * The API's own end markers decide where the list ends (its last-page flag, its total), not a
- * page shorter than asked (a server may cap the page size); without them, a short or empty page
- * does. A server that sends a page again, or more entries than its total, is an error, not a
- * list without end. The page size stays the same from page to page (page N of size S starts
- * after entry (N-1)*S), so a Limit below the largest page size becomes the page size.
+ * One item per entry. The API's end markers end the list, not a short page (a server may cap the
+ * size); the page size must stay constant (page N starts at (N-1)*S), so a small Limit becomes it.
  */
 export function pageNumberPagination(provider: ApiProvider, paging: PageNumberPagination): ItemFetcher {
 	return async function (this: IExecutePaginationFunctions, requestData) {
@@ -71,7 +61,6 @@ export function pageNumberPagination(provider: ApiProvider, paging: PageNumberPa
 			});
 			const body = (response?.json ?? {}) as IDataObject;
 			const pageEntries = paging.entriesOf(body);
-			// A page without its list is not an empty result: something else answered.
 			if (!pageEntries) {
 				throw new UserError(
 					'The answer is not a page of results',

@@ -8,19 +8,13 @@ import {
 } from 'n8n-workflow';
 
 /*
- * What the user set must reach the request as set. n8n's declarative engine drops a value
- * that resolves to undefined (and this package's nodes leave out empty optional values on
- * purpose), so an expression that resolves to nothing would silently send a request without
- * that field: a Delete without its Username deletes every user's tokens, scopes left out give
- * a token every scope. Likewise a choice outside its options adds nothing to the request. The
- * check below refuses such an item before anything is sent. It reads the node's description
- * to know the fields, and names them as the panel does.
+ * n8n drops a value that resolves to nothing, so a request would silently go out without it (a
+ * Delete without its Username deletes every user's tokens); such items are refused here.
  */
 
-/** Node descriptions by node name, so the shared checks can name fields as the panel shows them. */
+/** So the shared checks can name fields as the panel shows them. */
 const describedNodes = new Map<string, INodeTypeDescription>();
 
-/** Registers a node's description with the shared checks; every node of this package does, when n8n creates it. */
 export function registerNodeDescription(description: INodeTypeDescription): void {
 	describedNodes.set(description.name, description);
 }
@@ -31,7 +25,6 @@ export function descriptionOf(context: IExecuteSingleFunctions): INodeTypeDescri
 	return describedNodes.get(name) ?? describedNodes.get(name.replace(/Tool$/, ''));
 }
 
-/** Whether a stored value is an expression, which n8n evaluates when the node (or credential) is used. */
 export function isExpression(value: unknown): boolean {
 	return typeof value === 'string' && value.startsWith('=');
 }
@@ -40,7 +33,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** How a resolved value is "nothing", in words, or undefined when it is something. */
+/** In words, or undefined when it is something. */
 export function nothingIn(value: unknown): string | undefined {
 	if (value === undefined) return 'undefined';
 	if (value === null) return 'null';
@@ -50,18 +43,14 @@ export function nothingIn(value: unknown): string | undefined {
 }
 
 interface SetField {
-	/** Path for getNodeParameter, such as `additionalFields.scopes[1]`. */
+	/** `additionalFields.scopes[1]` */
 	path: string;
-	/** The field as the panel shows it, such as `Scopes (in Additional Fields, entry 2)`. */
+	/** `Scopes (in Additional Fields, entry 2)` */
 	label: string;
 	property: INodeProperties;
 }
 
-/**
- * Every value the user set for this operation, down to collection options, fixed-collection
- * entries and multiple-value entries. An expression is a leaf: what it resolves to is checked
- * as a whole. So is a choice (an options field), whose value must be one of its options.
- */
+/** Every value the user set, down to collection entries; an expression or a choice is a leaf. */
 function setFieldsOf(property: INodeProperties, raw: unknown, path: string, label: string): SetField[] {
 	if (isExpression(raw) || raw === null || raw === undefined || property.type === 'options') {
 		return [{ path, label, property }];
@@ -91,7 +80,6 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 		});
 	}
 	if (property.typeOptions?.multipleValues && Array.isArray(raw)) {
-		// The list as typed; each entry is a value of its own.
 		return raw.flatMap((entry, index) =>
 			isExpression(entry) || entry === null
 				? [{ path: `${path}[${index}]`, label: `${label.replace(/\)$/, '')}${label.endsWith(')') ? ', ' : ' ('}entry ${index + 1})`, property }]
@@ -101,10 +89,7 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 	return [];
 }
 
-/**
- * The option value n8n's editor treats as "Custom API Call": it then points to the HTTP Request
- * node. Every node here lists it (fields.ts withCustomApiCall); it sends nothing.
- */
+/** The value n8n's editor treats as "Custom API Call", pointing to the HTTP Request node. */
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 function refuse(context: IExecuteSingleFunctions, nodeName: string, message: string, description: string): never {
@@ -115,24 +100,16 @@ function refuse(context: IExecuteSingleFunctions, nodeName: string, message: str
 }
 
 /**
- * Refuses the item, before anything is sent:
- * - when a field the user set (a literal null, or an expression) resolves to undefined, null,
- *   empty text or an empty list: the request would go out without it;
- * - when a choice (Resource, Operation, Grant Type, ...) holds a value that is not one of its
- *   options, as imported or hand-edited workflows can: n8n would send the request without
- *   the parts that value should have added.
- * Fields the user did not add are not looked at: they are not sent. Literal empty text is
- * left to each operation's rules, as n8n saves a cleared field as its default.
+ * Refuses a set field that resolves to nothing, and a choice outside its options (imported or
+ * edited workflows). Literal empty text is left to each operation: n8n saves a cleared field so.
  */
 export function assertParametersUsable(context: IExecuteSingleFunctions, providerName: string): void {
 	const description = descriptionOf(context);
-	// Every node of this package registers itself; a node that did not has nothing to check here.
 	if (!description) return;
 	const node = context.getNode();
 	const parameters = node.parameters;
 	const itemIndex = context.getItemIndex();
-	// Resource and Operation first: which other fields show depends on them, so a wrong one is the
-	// error to report.
+	// Resource and Operation first: which other fields show depends on them.
 	const selectorsFirst = [...description.properties].sort(
 		(a, b) => Number(!['resource', 'operation'].includes(a.name)) - Number(!['resource', 'operation'].includes(b.name)),
 	);
@@ -151,7 +128,6 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 				);
 			}
 			if (field.property.type !== 'options') continue;
-			// Custom API Call is listed for n8n's editor, but the node has no such call to make.
 			const choices = ((field.property.options ?? []) as Array<{ name: string; value: unknown }>).filter(
 				(choice) => choice.value !== CUSTOM_API_CALL,
 			);
@@ -174,7 +150,6 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 	}
 }
 
-/** The name of the node an item runs in, as users know it. */
 export function nodeDisplayName(context: IExecuteSingleFunctions): string {
 	return descriptionOf(context)?.displayName ?? context.getNode().name;
 }

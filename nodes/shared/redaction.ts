@@ -1,15 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /*
- * Removing secrets from what a user sees (error messages, descriptions, items). A provider
- * that echoes a secret may send it back changed, so each secret is looked for:
- * - as sent, URL-encoded (percent or form encoding, either hex case) and JSON-escaped;
- * - with its whitespace changed (runs collapsed, added or dropped between characters), as
- *   n8n and this package fold whitespace when they shorten a message;
- * - inside any base64 run whose decoded text holds it (`Basic base64(key:secret)`, a
- *   base64-encoded body);
- * - cut off by a length limit: a text that ends with "…" (or "...") right after the first
- *   characters of a secret, or starts with one right before its last characters.
+ * An echoed secret may come back changed, so each is looked for: URL-encoded or JSON-escaped,
+ * with whitespace changed (messages get folded), inside base64, or cut off next to "…" or "...".
  */
 
 export const REDACTED = '[redacted]';
@@ -17,23 +10,19 @@ export const REDACTED = '[redacted]';
 /** Shorter values are left alone: they would match ordinary words. */
 const MIN_SECRET_LENGTH = 4;
 
-/**
- * A cut-off piece of a secret is hidden from this many characters. Only next to a cut mark
- * (or at the end of decoded base64, which has none): ordinary words are the ends of many secrets.
- */
+/** Only next to a cut mark (or at the end of decoded base64): ordinary words end many secrets. */
 const MIN_CUT_LENGTH = 4;
 
 const CUT_MARK_AT_END = /(…|\.\.\.)\s*$/;
 const CUT_MARK_AT_START = /^\s*(…|\.\.\.)/;
 
-/** A text's end is searched this far back for a cut-off secret (messages are cut at 300 characters). */
+/** Messages are cut at 300 characters. */
 const CUT_WINDOW = 400;
 
 function withoutWhitespace(text: string): string {
 	return text.replace(/\s+/g, '');
 }
 
-/** The forms in which a secret may come back, each without whitespace. */
 function formsOf(secret: string): string[] {
 	const percent = [encodeURIComponent(secret), encodeURI(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
 	const forms = [
@@ -45,14 +34,9 @@ function formsOf(secret: string): string[] {
 	return [...new Set(forms.map(withoutWhitespace))].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
-/**
- * What redaction looks for: the forms of every secret, longest first. Matched with indexOf on
- * the text without its whitespace, never with a pattern built from a secret: that costs time
- * in proportion to the text, and a 100 KB secret cannot make it fail.
- */
+/** Longest first; matched with indexOf, never a pattern built from a secret, so a huge secret cannot break it. */
 interface SecretMatcher {
 	forms: string[];
-	/** First and last characters of the forms: where a cut-off piece can start or end. */
 	firstChars: Set<string>;
 	lastChars: Set<string>;
 }
@@ -68,7 +52,7 @@ function matcherFor(secrets: string[]): SecretMatcher {
 	};
 }
 
-/** Where in `text` each form occurs, whitespace between its characters allowed: [start, end) ranges, merged. */
+/** Merged [start, end) ranges, whitespace between characters allowed. */
 function occurrences(text: string, forms: string[]): Array<[number, number]> {
 	const positions: number[] = [];
 	let stripped = '';
@@ -110,10 +94,7 @@ function holdsSecret(text: string, matcher: SecretMatcher): boolean {
 	return cutAtEnd(text, matcher, text.replace(/\s+$/, '').length) !== undefined;
 }
 
-/**
- * Where the text before `end` finishes with the first characters of a secret (a cut-off
- * copy), the index that piece starts at; undefined when it does not.
- */
+/** Where the text before `end` finishes with a secret's first characters, where that piece starts. */
 function cutAtEnd(text: string, { forms, firstChars }: SecretMatcher, end: number): number | undefined {
 	for (let start = Math.max(0, end - CUT_WINDOW); start <= end - MIN_CUT_LENGTH; start++) {
 		if (!firstChars.has(text[start])) continue;
@@ -123,7 +104,7 @@ function cutAtEnd(text: string, { forms, firstChars }: SecretMatcher, end: numbe
 	return undefined;
 }
 
-/** Where a text starts with the last characters of a secret, the index that piece ends at. */
+/** Where the text from `start` begins with a secret's last characters, where that piece ends. */
 function cutAtStart(text: string, { forms, lastChars }: SecretMatcher, start: number): number | undefined {
 	for (let end = Math.min(text.length, start + CUT_WINDOW); end >= start + MIN_CUT_LENGTH; end--) {
 		if (!lastChars.has(text[end - 1])) continue;
@@ -133,7 +114,6 @@ function cutAtStart(text: string, { forms, lastChars }: SecretMatcher, start: nu
 	return undefined;
 }
 
-/** Runs of base64 (standard or URL-safe) long enough to carry a secret. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{6,}={0,2}/g;
 
 function redactBase64(text: string, matcher: SecretMatcher): string {
@@ -161,12 +141,10 @@ function redactWith(text: string, matcher: SecretMatcher): string {
 	return redacted;
 }
 
-/** Replaces every form of each secret (see the top of this file) with a marker. */
 export function redactSecrets(text: string, secrets: string[]): string {
 	return redactWith(text, matcherFor(secrets));
 }
 
-/** A copy of a value (an error body, parameters) with every string redacted. */
 export function redactDeep<T>(value: T, secrets: string[]): T {
 	const matcher = matcherFor(secrets);
 	const walk = (current: unknown): unknown => {
@@ -180,15 +158,10 @@ export function redactDeep<T>(value: T, secrets: string[]): T {
 	return walk(value) as T;
 }
 
-/**
- * Fields that hold secrets, by the names this package, n8n's OAuth2 and the token endpoints
- * use: for data whose field definitions are not at hand (a token request's body, nested token
- * data). A field naming a kind (`token_type`: "bearer") is not one.
- */
+/** For data without field definitions (a token request's body); `token_type` names a kind, not a secret. */
 const SECRET_FIELD = /secret|password|token|assertion|otp|key/i;
 const KIND_FIELD = /type$/i;
 
-/** The values of secret-named fields, one level of nesting deep. */
 export function secretValuesByName(data: IDataObject | undefined, depth = 0): string[] {
 	if (!data || depth > 1) return [];
 	return Object.entries(data).flatMap(([key, value]) => {

@@ -1,30 +1,20 @@
-/**
- * How long every request of this package waits for an answer unless the node's Timeout option
- * (Settings > Request Options > Timeout) says otherwise. n8n's own default is 300 seconds, far longer than a
- * token or admin call should take, and it fills the timeout of every request itself: so the
- * value is set where each request is sent, not in requestDefaults.
- */
+/** n8n's own is 300 s, and n8n overwrites requestDefaults' timeout: so it is set on each request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** The longest wait a timer holds (2^31-1 ms, about 24.8 days); a longer Timeout would fire at once. */
+/** The longest a timer holds; a longer one fires at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 
-/**
- * The request options that bound a request in time: `timeout` (an idle socket) and one
- * deadline for the whole answer, body included (a server may send its headers, then trickle).
- */
+/** `timeout` bounds an idle socket; the signal, the whole answer (a server may trickle its body). */
 export function withinDeadline(timeoutMs: number): { timeout: number; abortSignal: AbortSignal } {
 	const timeout = Math.min(timeoutMs, MAX_TIMEOUT_MS);
 	return { timeout, abortSignal: AbortSignal.timeout(timeout) };
 }
 
-/** Resolves after `ms` milliseconds. */
 export function pause(ms: number): Promise<void> {
 	const signal = AbortSignal.timeout(Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS));
 	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-/** Whether a failure, or anything it wraps, is a request that ran out of time. */
 export function isTimeout(error: unknown): boolean {
 	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {
 		const { code, message } = current as { code?: unknown; message?: unknown };
@@ -35,10 +25,7 @@ export function isTimeout(error: unknown): boolean {
 	return false;
 }
 
-/**
- * How long a timed-out request waited, from the error n8n's HTTP stack (axios) raised: its
- * request config, or its "timeout of 1500ms exceeded" message.
- */
+/** From axios's error: its config, or its "timeout of 1500ms exceeded" message. */
 export function timeoutOf(error: unknown): number {
 	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {
 		const { config, message } = current as { config?: { timeout?: unknown }; message?: unknown };
@@ -49,7 +36,6 @@ export function timeoutOf(error: unknown): number {
 	return DEFAULT_TIMEOUT_MS;
 }
 
-/** "30 seconds", "1 second", "0.5 seconds". */
 export function inSeconds(timeoutMs: number): string {
 	const seconds = timeoutMs / 1000;
 	return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -1,8 +1,3 @@
-/*
- * A credential's request to its token endpoint: sent with n8n's following of redirects off and
- * the node's Timeout (tokenRequests.ts), read as the provider documents it, and every failure
- * turned into a UserError with the provider's words and no secret of the request.
- */
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
@@ -12,17 +7,15 @@ import { sameOriginRedirect, type RedirectHop } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
 import { UserError } from './userError';
 
-/** Marks a credential's token request, so that the node run it is sent for can govern it (tokenRequests.ts). */
+/** So that the node run it is sent for can govern it (tokenRequests.ts). */
 export const TOKEN_REQUEST = Symbol('tokenRequest');
 
 export type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
 
-/** A credential's token request, waiting the package default unless a node gives it its own Timeout. */
 export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
 	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
 }
 
-/** The same-origin hop a token response asks for, or the error that refuses it. */
 function redirectOrRefusal(
 	provider: ApiProvider,
 	request: IHttpRequestOptions,
@@ -46,7 +39,7 @@ function redirectOrRefusal(
 	}
 }
 
-/** Token request failures with a passing cause (no answer, a 5xx), worth another attempt; any other failure is a refusal. */
+/** No answer or a 5xx: worth another attempt. Any other failure is a refusal. */
 const passingFailures = new WeakSet<object>();
 
 function failedForAPassingReason(error: UserError): UserError {
@@ -54,16 +47,11 @@ function failedForAPassingReason(error: UserError): UserError {
 	return error;
 }
 
-/** Whether a token request failed for a passing reason (see tokenRequests.ts and tokenSessions.ts). */
 export const isPassingFailure = (error: unknown): boolean => typeof error === 'object' && error !== null && passingFailures.has(error);
 
 /**
- * Sends a token request from a credential's preAuthentication and returns the JSON body.
- * Failures become UserErrors carrying the provider's own message; the request
- * itself (which holds the secrets) never appears in them. n8n does not follow redirects here
- * (see redirects.ts): a token endpoint that points to another origin is an error, so the
- * secrets in the request never go there and no token from there is used. Only the documented
- * success status with a JSON object counts: a captive portal's page is not a token.
+ * A credential's token request: same-origin redirects only, so its secrets go nowhere else, and only
+ * a JSON object counts (a captive portal's page is not a token). Failures carry no secret of the request.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
@@ -77,17 +65,13 @@ export async function requestToken(
 		(error: unknown) => ({ error }),
 	);
 	if ('body' in outcome) return outcome.body;
-	// Whoever shows this error (this package's nodes, or n8n's HTTP Request node, which does
-	// not clean errors) gets it without any secret the request carried.
+	// n8n's HTTP Request node shows it as it is.
 	const { message, description } = outcome.error as UserError;
 	const cleaned = new UserError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
 	throw isPassingFailure(outcome.error) ? failedForAPassingReason(cleaned) : cleaned;
 }
 
-/**
- * The secrets a token request carries: Basic auth, the Authorization header's credentials,
- * and secret-named fields of the body. A token endpoint can only echo back what it was sent.
- */
+/** A token endpoint can only echo back what it was sent. */
 function secretsSentIn(request: IHttpRequestOptions): string[] {
 	const authorization = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
 	return [
@@ -109,7 +93,6 @@ async function sendTokenRequest(
 	for (let hop = 0; ; hop++) {
 		const outcome = await helper.helpers
 			.httpRequest(
-				// Marked so that the node's Timeout reaches it (see timeout.ts), on every hop.
 				tokenRequest({
 					json: true,
 					...current,
@@ -161,7 +144,6 @@ async function sendTokenRequest(
 		const error = new UserError(`The credential could not get an access token. ${message}`, `${description} Check the values in the credential.`);
 		throw response.statusCode >= 500 ? failedForAPassingReason(error) : error;
 	}
-	// requestToken redacts the message; the body is cleaned here, before it is cut short.
 	const wrong = undocumentedAnswer(
 		provider,
 		{ status: successStatus, body: 'json object' },
@@ -174,7 +156,7 @@ async function sendTokenRequest(
 	return response.body as IDataObject;
 }
 
-/** A non-empty string field of a token response; its absence means the endpoint is not what the credential expects. */
+/** Its absence means the endpoint is not what the credential expects. */
 export function tokenField(body: IDataObject, field: string, provider: ApiProvider): string {
 	const value = body[field];
 	if (typeof value === 'string' && value !== '') return value;

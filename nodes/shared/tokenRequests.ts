@@ -8,33 +8,24 @@ import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
 import { UserError } from './userError';
 
 /*
- * A credential's token requests as a node run sends them. Identity providers lock an account
- * after a few refused attempts, and a node run sends every item's request at once: so within
- * one node run a token request the endpoint refused (4xx: a wrong password, invalid_grant) is
- * not sent again, and one that failed for a passing reason (5xx, no answer) is sent at most
- * MAX_ATTEMPTS times, a little later each time. Each later item gets the same answer, and so the same error. An API that
- * refuses a token just issued (after n8n renewed it for a 401) is told once: the node run's
- * other items fail with that, and ask for no token. The next node run tries again.
+ * Identity providers lock an account after a few refusals, and a node run sends all items at once:
+ * so within a node run a refused token request is not sent again, and a passing failure is retried
+ * a few times; later items get the same answer.
  */
 
-/** Attempts of one token request per node run when it fails for a passing reason. */
 export const MAX_ATTEMPTS = 3;
 
-/** The wait before the second attempt; it doubles before each later one, within the node's Timeout. */
+/** Doubles before each later attempt. */
 const BACKOFF_MS = 500;
 
-/** What a node run knows of one token request: how often it failed, and its final answer once it is settled. */
 interface Attempts {
 	failures: number;
-	/** When the next attempt may go out (epoch ms), after a failure. */
 	retryAt?: number;
 	final?: { response: IN8nHttpFullResponse } | { error: unknown };
 }
 
-/** What a node run knows of its credential's tokens. */
 interface RunMemory {
 	requests: Map<string, Attempts>;
-	/** Set once the API refused a token that had just been issued. */
 	refusedToken?: UserError;
 }
 
@@ -42,17 +33,12 @@ const runsMemory = new WeakMap<IExecuteData, RunMemory>();
 
 const memoryOf = (context: IExecuteSingleFunctions): RunMemory => oncePerNodeRun(runsMemory, context, () => ({ requests: new Map() }));
 
-/** Throws when the API refused a freshly issued token earlier in this node run: nothing is sent, no token asked for. */
 export function assertNoRefusedToken(context: IExecuteSingleFunctions): void {
 	const { refusedToken } = memoryOf(context);
 	if (refusedToken) throw refusedToken;
 }
 
-/**
- * The error of an API 401 that came after n8n renewed the credential's token for the request
- * (n8n renews once after a 401 and sends again): the API refuses tokens that were just issued.
- * The node run remembers it (see assertNoRefusedToken).
- */
+/** A 401 after n8n's renewal: the API refuses fresh tokens, so the run's other items ask for none. */
 export function refusedFreshToken(context: IExecuteSingleFunctions, providerName: string): UserError {
 	const memory = memoryOf(context);
 	memory.refusedToken ??= new UserError(
@@ -66,13 +52,7 @@ function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOp
 	return createHash('sha256').update(JSON.stringify([method, baseURL, url, qs, body, auth, headers])).digest('hex');
 }
 
-/**
- * Governs the token requests the credential sends for this item: the node's Timeout, and the
- * node run's memory of refusals. n8n hands a credential's preAuthentication nothing of the node
- * but a wrapper around the item's own `helpers.httpRequest` (n8n 2.41 adds the credential's
- * allowed domains there, copying the request options, marks included), so the item's
- * `httpRequest` is where the node run can reach them. Other requests pass through unchanged.
- */
+/** The node's Timeout and the run's memory of refusals, for token requests only (n8nInternals.ts, use 3). */
 export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs: number): void {
 	const memory = memoryOf(context).requests;
 	wrapHttpRequest(context, (send) => async (request: MarkedRequest) => {

@@ -1,14 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { UserError } from './userError';
 
-/*
- * The addresses a credential sends its secrets to (base URLs, token URLs) are checked before
- * any request: trimmed, and refused when they cannot be a base URL (a user:password@ part
- * would replace the credential's own authentication, a query or fragment would send requests
- * somewhere else) or when they would send secrets unencrypted to another machine.
- */
-
-/** Name of the credential option that lets secrets travel over plain http:// to another machine. */
 export const ALLOW_UNENCRYPTED_HTTP = 'allowUnencryptedHttp';
 
 export const allowUnencryptedHttpProperty: INodeProperties = {
@@ -23,14 +15,12 @@ export const allowUnencryptedHttpProperty: INodeProperties = {
 const URL_RULES =
 	'Nothing was sent. Addresses on this machine (localhost, 127.0.0.1, ::1) may use http://; any other needs https:// unless the credential allows unencrypted HTTP.';
 
-/** An address that cannot be used, named by its field. */
 const unsafeUrl = (message: string) => new UserError(message, URL_RULES);
 
 function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-/** The URL, resolved against `base` when given; undefined when it is not one. */
 export function parsedUrl(url: string, base?: string): URL | undefined {
 	try {
 		return new URL(url, base);
@@ -39,11 +29,7 @@ export function parsedUrl(url: string, base?: string): URL | undefined {
 	}
 }
 
-/**
- * Refuses plain http:// to another machine unless the credential allows it.
- *
- * @param allowHttp the credential's Allow Unencrypted HTTP; undefined where no credential offers it
- */
+/** `allowHttp` is undefined where no credential offers the option. */
 export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean | undefined): void {
 	const parsed = parsedUrl(url);
 	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
@@ -55,23 +41,14 @@ export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp
 	}
 }
 
-/**
- * Refuses a proxy that would see the request in clear text on another machine (n8n's proxy
- * settings take an http:// proxy for https:// addresses too), as a base URL is refused.
- */
+/** n8n's proxy settings take an http:// proxy for https:// addresses too. */
 export function assertSafeProxy(proxy: { host?: string; protocol?: string } | string | undefined, allowHttp: boolean | undefined): void {
 	if (!proxy) return;
 	const url = typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`;
 	assertEncryptedUnlessLocal(url, 'The proxy (Settings > Request Options > Proxy)', allowHttp);
 }
 
-/**
- * The rules every address a request goes to must pass, at the moment it is sent (a node's own
- * URL field, a redirect hop): http(s) only, no user:password@ (axios would send it as Basic
- * auth), and no plain http:// to another machine.
- *
- * @param field how the message names the address (the field it comes from)
- */
+/** For every address at the moment it is sent; axios would send user:password@ as Basic auth. */
 export function assertSendable(url: string, field: string, allowHttp: boolean | undefined): void {
 	const parsed = parsedUrl(url);
 	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
@@ -84,11 +61,8 @@ export function assertSendable(url: string, field: string, allowHttp: boolean | 
 }
 
 /**
- * A credential's base URL or token URL, trimmed and without trailing slashes, or an
- * UserError naming the field. The value itself is never put in the message: a
- * `user:password@` part would be a secret.
- *
- * @param field the field as the credential panel shows it
+ * A credential's base or token URL, trimmed. A query or fragment would send requests elsewhere; the
+ * value is never in the message, as a `user:password@` part would be a secret.
  */
 export function checkedUrl(value: unknown, field: string, allowHttp: boolean | undefined): string {
 	const text = typeof value === 'string' ? value.trim() : '';

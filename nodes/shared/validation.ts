@@ -4,22 +4,17 @@ import { z } from 'zod/v3';
 import type { ApiProvider } from './provider';
 import { checkedUrl } from './urls';
 
-/*
- * Field rules for validating an item before anything is sent. Each rule names the field as
- * the node panel shows it, so the message tells the user exactly what to fix.
- */
+/* Each rule names the field as the panel shows it, so the message says what to fix. */
 
-/** Half of a UTF-16 surrogate pair without its other half: not text, and not encodable in a URL or JSON. */
+/** Half a surrogate pair: not encodable in a URL or JSON. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Text that may be empty: a field the user may leave blank. It must be well-formed. */
 export function text(label: string) {
 	return z
 		.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be text` })
 		.refine((value) => !LONE_SURROGATE.test(value), `${label} is not well-formed text (it holds half of a character pair)`);
 }
 
-/** Text that must not be blank, and no longer than the API documents (`max` characters). */
 export function requiredText(label: string, { max }: { max?: number } = {}) {
 	const rule = text(label).refine((value) => value.trim() !== '', `${label} is required`);
 	return max === undefined
@@ -27,10 +22,7 @@ export function requiredText(label: string, { max }: { max?: number } = {}) {
 		: rule.refine((value) => value.length <= max, `${label} must be at most ${max} characters`);
 }
 
-/**
- * An address in a node field (a node run without credential sets it there): the rules of a
- * credential's base URL (urls.ts), with no option to allow plain http:// to another machine.
- */
+/** An address in a node field: a credential's base URL rules, with no option for plain http://. */
 export function address(label: string) {
 	return requiredText(label).superRefine((value, context) => {
 		try {
@@ -41,15 +33,12 @@ export function address(label: string) {
 	});
 }
 
-/** Optional text that, when given, must not be blank (a blank value would be sent as "" otherwise). */
+/** A blank value would be sent as "". */
 export function optionalText(label: string, limits: { max?: number } = {}) {
 	return requiredText(label, limits).optional();
 }
 
-/**
- * A value sent as an HTTP header. HTTP allows tab, visible ASCII and Latin-1 there; n8n's
- * HTTP stack would silently strip the rest, or a line break would end the header.
- */
+/** n8n's HTTP stack would silently strip what HTTP does not allow, or a line break would end the header. */
 export function headerValue(label: string) {
 	return requiredText(label).refine(
 		(value) => /^[\t\x20-\x7E\x80-\xFF]*$/.test(value),
@@ -57,18 +46,14 @@ export function headerValue(label: string) {
 	);
 }
 
-/** One of a fixed set of values, named as the panel names the field (zod's own message does not). */
+/** zod's own message does not name the field. */
 export function choice<T extends string>(label: string, values: readonly [T, ...T[]]) {
 	return z.enum(values, {
 		errorMap: () => ({ message: `${label} must be one of: ${values.join(', ')}` }),
 	});
 }
 
-/**
- * A value that goes into a URL path. It is URL-encoded when sent, but `.` and `..` survive
- * encoding and URL parsers fold them away (even written as %2E), which would send the request
- * to another path.
- */
+/** `.` and `..` survive encoding, and URL parsers fold them away (even as %2E). */
 export function pathSegment(label: string) {
 	return requiredText(label).refine(
 		(value) => value !== '.' && value !== '..',
@@ -85,7 +70,6 @@ export function wholeNumber(label: string, { min, max }: { min?: number; max?: n
 	return rule;
 }
 
-/** A list of non-blank text values, as n8n's multi-value string fields produce. */
 export function textList(label: string) {
 	return z.array(requiredText(`Each entry of ${label}`), {
 		invalid_type_error: `${label} must be a list of text values`,
@@ -94,10 +78,7 @@ export function textList(label: string) {
 
 type ParameterRules = z.ZodObject<z.ZodRawShape>;
 
-/**
- * Node parameter names mapped to the rules their values must follow, optionally with a check
- * across parameters (`.refine`, as in "one of these two is required").
- */
+/** Parameter names to rules, optionally with a check across them (`.refine`). */
 export type InputRules = ParameterRules | z.ZodEffects<ParameterRules>;
 
 /** n8n leaves parameters hidden by displayOptions out; they reach the rules as `undefined`. */
@@ -111,7 +92,6 @@ function readParameters(context: IExecuteSingleFunctions, rules: InputRules) {
 	return values;
 }
 
-/** Checks this item's parameters and throws, naming every wrong field, before any request. */
 export function assertValidInput(
 	context: IExecuteSingleFunctions,
 	provider: ApiProvider,
