@@ -16,10 +16,6 @@ import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
 import { managedTokens } from './tokenSessions';
 import { UserError } from './userError';
 
-function textOf(value: unknown): string | undefined {
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /** Password fields by type; nested token data has no definitions, so its secrets go by name. */
 function credentialSecrets(context: IExecuteSingleFunctions, type: string, data: IDataObject): string[] {
 	const passwordFields = context
@@ -40,7 +36,8 @@ export async function secretsOfItem(
 	const fromParameters = provider.secretParameters
 		.map((name) => {
 			try {
-				return textOf(context.getNodeParameter(name, null));
+				const value = context.getNodeParameter(name, null);
+				return typeof value === 'string' && value !== '' ? value : undefined;
 			} catch {
 				return undefined; // hidden for this operation, or an expression that fails: no value to hide
 			}

@@ -129,21 +129,17 @@ export function fieldFromHeader(field: string, header: string): PostReceiveActio
 	};
 }
 
-function customApiCallOption(provider: ApiProvider): INodePropertyOptions {
-	return {
-		name: 'Custom API Call',
-		value: CUSTOM_API_CALL,
-		action: 'Make a custom API call',
-		description: `Call any other ${provider.displayName} endpoint from n8n's HTTP Request node, with this node's credential`,
-	};
-}
-
 /**
  * Adds our own "Custom API Call" to each Resource and Operation list: n8n adds one only where a list
  * does not end with it, and n8n's has no action, so the editor names the node `__CUSTOM_API_CALL__ token`.
  */
 export function withCustomApiCall(provider: ApiProvider, properties: INodeProperties[]): INodeProperties[] {
-	const custom = customApiCallOption(provider);
+	const custom: INodePropertyOptions = {
+		name: 'Custom API Call',
+		value: CUSTOM_API_CALL,
+		action: 'Make a custom API call',
+		description: `Call any other ${provider.displayName} endpoint from n8n's HTTP Request node, with this node's credential`,
+	};
 	const withCustom = properties.map((property) =>
 		property.name === 'resource' || property.name === 'operation'
 			? { ...property, options: [...(property.options ?? []), custom] }

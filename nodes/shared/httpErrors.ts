@@ -161,12 +161,8 @@ function isJsonObject(value: unknown): boolean {
 	return Object.prototype.toString.call(value) === '[object Object]';
 }
 
-function isEmptyBody(body: unknown): boolean {
-	return bodyText(body) === '';
-}
-
 export function isDocumentedAnswer(success: DocumentedSuccess, answer: { status: number; body: unknown }): boolean {
-	const bodyIsRight = success.body === 'empty' ? isEmptyBody(answer.body) : isJsonObject(answer.body);
+	const bodyIsRight = success.body === 'empty' ? bodyText(answer.body) === '' : isJsonObject(answer.body);
 	return answer.status === success.status && bodyIsRight;
 }
 

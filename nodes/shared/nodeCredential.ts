@@ -120,22 +120,6 @@ export function sendWithItemOwnCredential(
 	sendWithCredential(context, { ...credential.decrypted, data });
 }
 
-/** n8n's editor offers, and may preselect, credential kinds this operation does not take. */
-function assertAuthenticationFits(
-	context: IExecutePaginationFunctions,
-	provider: ApiProvider,
-	field: INodeProperties,
-): void {
-	const value = context.getNodeParameter(field.name, null);
-	const accepted = (field.options ?? []) as INodePropertyOptions[];
-	if (accepted.some((option) => option.value === value)) return;
-	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
-	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
-		itemIndex: context.getItemIndex(),
-		description: `The selected credential is of the kind "${String(value)}" (${field.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
-	});
-}
-
 export function assertCredentialFits(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
@@ -147,5 +131,14 @@ export function assertCredentialFits(
 			description: `This operation calls ${provider.displayName} with a ${requiredCredential.displayName} credential, and none is selected. Nothing was sent.`,
 		});
 	}
-	if (authentication) assertAuthenticationFits(context, provider, authentication);
+	// n8n's editor offers, and may preselect, credential kinds this operation does not take.
+	if (!authentication) return;
+	const value = context.getNodeParameter(authentication.name, null);
+	const accepted = (authentication.options ?? []) as INodePropertyOptions[];
+	if (accepted.some((option) => option.value === value)) return;
+	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
+	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
+		itemIndex: context.getItemIndex(),
+		description: `The selected credential is of the kind "${String(value)}" (${authentication.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
+	});
 }

@@ -1,17 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export interface ProviderErrorDetails {
-	message?: string;
-	code?: string;
-	requestId?: string;
-}
-
 export type ResponseHeaders = Record<string, unknown>;
 
 /** What nodes/shared needs to know about one API; each provider folder defines one. */
 export interface ApiProvider {
 	displayName: string;
-	readErrorBody(body: IDataObject): ProviderErrorDetails;
+	readErrorBody(body: IDataObject): { message?: string; code?: string; requestId?: string };
 	/** In lower case. */
 	requestIdHeader?: string;
 	/** From a 429's headers, where the API does not use plain Retry-After. */

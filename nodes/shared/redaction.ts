@@ -89,7 +89,6 @@ function replaceOccurrences(text: string, forms: string[]): string {
 
 /** Whether a text holds a secret, whole or cut off at its end. */
 function holdsSecret(text: string, matcher: SecretMatcher): boolean {
-	if (matcher.forms.length === 0) return false;
 	if (occurrences(text, matcher.forms).length > 0) return true;
 	return cutAtEnd(text, matcher, text.replace(/\s+$/, '').length) !== undefined;
 }

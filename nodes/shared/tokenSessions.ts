@@ -57,12 +57,8 @@ const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
 function sessionOf(identity: unknown[]): Session {
 	const key = tokenCacheKey(identity);
-	let session = sessions.get(key);
-	if (!session) {
-		session = {};
-		sessions.set(key, session);
-	}
-	return session;
+	if (!sessions.has(key)) sessions.set(key, {});
+	return sessions.get(key)!;
 }
 
 /** Sending a dead token would only earn a 401, and the renewal the same dead token. */
