@@ -10,9 +10,10 @@ import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
 import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
-import { MAX_TIMEOUT_MS, pause, withinDeadline } from './timeout';
+import { MAX_TIMEOUT_MS, pause, whenAborted, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
 import { SESSION_TOKEN } from './storedToken';
+import { outcomeOf } from './userError';
 import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
@@ -28,13 +29,10 @@ async function sendKeepingErrorAnswers(
 ): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	if (n8nKeepsHttpErrors(node)) return await context.makeRoutingRequest(requestData);
-	const outcome = await context
-		.makeRoutingRequest({ ...requestData, options: { ...requestData.options, ignoreHttpStatusErrors: true } })
-		.then(
-			(items) => ({ items }),
-			(error: unknown) => ({ error }),
-		);
-	if ('items' in outcome) return outcome.items;
+	const outcome = await outcomeOf(
+		context.makeRoutingRequest({ ...requestData, options: { ...requestData.options, ignoreHttpStatusErrors: true } }),
+	);
+	if ('value' in outcome) return outcome.value;
 	const hasCredential = Object.keys(node.credentials ?? {}).length > 0;
 	if (outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && hasCredential) {
 		// n8n renews an empty token before sending, so the resend does not reuse the dead one.
@@ -50,11 +48,6 @@ export interface DoorRules {
 	allowHttp: boolean | undefined;
 	/** n8n has already renewed such a credential's token after a 401 by the time the answer gets here. */
 	managesToken: boolean;
-}
-
-function whenAborted(signal: AbortSignal): Promise<void> {
-	if (signal.aborted) return Promise.resolve();
-	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** A token request sharing the Timeout ends at the same moment, with a more precise error: let it win. */
@@ -88,10 +81,7 @@ export function theDoor(
 			const field = isAbsoluteUrl(current.options.url ?? '') ? 'The request URL' : 'Base URL';
 			assertSendable(requestUrlOf(current.options), field, rules.allowHttp);
 			assertSafeProxy(current.options.proxy, rules.allowHttp);
-			const sending = sendKeepingErrorAnswers(context, current, itemCredential).then(
-				(items) => ({ items }),
-				(error: unknown) => ({ error }),
-			);
+			const sending = outcomeOf(sendKeepingErrorAnswers(context, current, itemCredential));
 			// n8n replaces the abort signal of an authenticated request with the execution's own,
 			// so the deadline cannot always stop the request: the item stops waiting for it.
 			const passed = { error: Object.assign(new Error(`timeout of ${rules.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) };
@@ -99,9 +89,9 @@ export function theDoor(
 				sending,
 				whenAborted(deadline).then(async () => await Promise.race([sending, pause(SETTLE_MS).then(() => passed)])),
 			]);
-			if ('items' in outcome) {
+			if ('value' in outcome) {
 				if (itemCredential) checkSentWithRunCredential(context);
-				return outcome.items;
+				return outcome.value;
 			}
 			const failure = findHttpFailure(outcome.error);
 			if (failure?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);

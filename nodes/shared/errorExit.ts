@@ -14,7 +14,7 @@ import type { ApiProvider } from './provider';
 import { redactDeep, REDACTED, redactSecrets, secretValuesByName } from './redaction';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout } from './timeout';
 import { managedTokens } from './tokenSessions';
-import { UserError } from './userError';
+import { causeChain, UserError } from './userError';
 
 /** Password fields by type; nested token data has no definitions, so its secrets go by name. */
 function credentialSecrets(context: IExecuteSingleFunctions, type: string, data: IDataObject): string[] {
@@ -65,14 +65,6 @@ function nodeWithoutSecrets(context: IExecutePaginationFunctions, provider: ApiP
 	return { ...node, parameters };
 }
 
-function causeChain(error: unknown): unknown[] {
-	const chain: unknown[] = [];
-	for (let current = error; current && chain.length < 4; current = (current as Error).cause) {
-		chain.push(current);
-	}
-	return chain;
-}
-
 /** Names the credential ("the credential" becomes `the credential "Knetik production"`): a user may have several alike. */
 async function withCredentialName(context: IExecutePaginationFunctions, message: string): Promise<string> {
 	if (!/\bthe credential\b/i.test(message)) return message;
@@ -101,7 +93,7 @@ export async function toUserError(
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
 	const failure = findHttpFailure(error);
-	const own = causeChain(error).find((cause) => cause instanceof UserError) as UserError | undefined;
+	const own = causeChain(error, 4).find((cause) => cause instanceof UserError) as UserError | undefined;
 	let message: string;
 	let description: string | undefined;
 	let httpCode: string | undefined;

@@ -9,6 +9,7 @@ import type {
 	INodePropertyOptions,
 	INodePropertyRouting,
 	PostReceiveAction,
+	PreSendAction,
 } from 'n8n-workflow';
 
 import { itemCredentialData } from './nodeCredential';
@@ -56,6 +57,10 @@ export function showForOperation(
 	return { show: { resource: [resource], operation: [operation], ...conditions } };
 }
 
+function preSend(send: PreSendAction): INodePropertyRouting {
+	return { send: { preSend: [send] } };
+}
+
 /**
  * Sends credential fields in the body (`{ client_id: 'clientId' }`). Not `={{ $credentials.clientId }}`:
  * n8n 1.x evaluates an option's routing without `$credentials`.
@@ -65,20 +70,14 @@ export function bodyFromCredential(
 	fields: Record<string, string>,
 	when: (context: IExecuteSingleFunctions) => boolean = () => true,
 ): INodePropertyRouting {
-	return {
-		send: {
-			preSend: [
-				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-					if (!when(this)) return requestOptions;
-					const credentials = await itemCredentialData(this, credentialType);
-					const values = Object.fromEntries(
-						Object.entries(fields).map(([bodyField, credentialField]) => [bodyField, credentials[credentialField]]),
-					);
-					return { ...requestOptions, body: { ...(requestOptions.body as object), ...values } };
-				},
-			],
-		},
-	};
+	return preSend(async function (requestOptions) {
+		if (!when(this)) return requestOptions;
+		const credentials = await itemCredentialData(this, credentialType);
+		const values = Object.fromEntries(
+			Object.entries(fields).map(([bodyField, credentialField]) => [bodyField, credentials[credentialField]]),
+		);
+		return { ...requestOptions, body: { ...(requestOptions.body as object), ...values } };
+	});
 }
 
 /** Like `={{ $value }}` in the routing, without an expression evaluation per item. */
@@ -86,15 +85,9 @@ export function sendParameter(
 	parameter: string,
 	apply: (requestOptions: IHttpRequestOptions, value: unknown) => IHttpRequestOptions,
 ): INodePropertyRouting {
-	return {
-		send: {
-			preSend: [
-				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-					return apply(requestOptions, this.getNodeParameter(parameter, ''));
-				},
-			],
-		},
-	};
+	return preSend(async function (requestOptions) {
+		return apply(requestOptions, this.getNodeParameter(parameter, ''));
+	});
 }
 
 export function queryWhenSet(

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiProvider, ResponseHeaders } from './provider';
 import { redactSecrets } from './redaction';
-import { UserError } from './userError';
+import { causeChain, UserError } from './userError';
 
 export interface HttpFailure {
 	status: number;
@@ -124,8 +124,8 @@ export class HttpStatusError extends Error {
  * n8n 1.x dropped the cause, its `httpCode` and `context.data` are all that is left.
  */
 export function findHttpFailure(error: unknown): HttpFailure | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && isRecord(current); depth++) {
+	for (const current of causeChain(error, 4)) {
+		if (!isRecord(current)) break;
 		const response = current.response;
 		if (isRecord(response) && typeof response.status === 'number') {
 			return {
@@ -134,7 +134,6 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 				headers: isRecord(response.headers) ? response.headers : {},
 			};
 		}
-		current = (current as { cause?: unknown }).cause;
 	}
 	const { httpCode, context } = (isRecord(error) ? error : {}) as { httpCode?: unknown; context?: { data?: unknown } };
 	if (typeof httpCode === 'string' && /^[1-5]\d\d$/.test(httpCode)) {

@@ -1,3 +1,5 @@
+import { causeChain } from './userError';
+
 /** n8n's own is 300 s, and n8n overwrites requestDefaults' timeout: so it is set on each request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -10,13 +12,17 @@ export function withinDeadline(timeoutMs: number): { timeout: number; abortSigna
 	return { timeout, abortSignal: AbortSignal.timeout(timeout) };
 }
 
-export function pause(ms: number): Promise<void> {
-	const signal = AbortSignal.timeout(Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS));
+export function whenAborted(signal: AbortSignal): Promise<void> {
+	if (signal.aborted) return Promise.resolve();
 	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
+export function pause(ms: number): Promise<void> {
+	return whenAborted(AbortSignal.timeout(Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS)));
+}
+
 export function isTimeout(error: unknown): boolean {
-	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {
+	for (const current of causeChain(error, 5)) {
 		const { code, message } = current as { code?: unknown; message?: unknown };
 		// ERR_CANCELED: the deadline of withinDeadline, the only abort signal this package sends with.
 		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ERR_CANCELED') return true;
@@ -27,7 +33,7 @@ export function isTimeout(error: unknown): boolean {
 
 /** From axios's error: its config, or its "timeout of 1500ms exceeded" message. */
 export function timeoutOf(error: unknown): number {
-	for (let current = error, depth = 0; current && depth < 5; current = (current as Error).cause, depth++) {
+	for (const current of causeChain(error, 5)) {
 		const { config, message } = current as { config?: { timeout?: unknown }; message?: unknown };
 		if (typeof config?.timeout === 'number' && config.timeout > 0) return config.timeout;
 		const stated = typeof message === 'string' ? /timeout of (\d+)ms exceeded/i.exec(message) : null;

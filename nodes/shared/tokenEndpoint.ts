@@ -5,7 +5,7 @@ import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
 import { sameOriginRedirect, type RedirectHop } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
-import { UserError } from './userError';
+import { outcomeOf, UserError } from './userError';
 
 /** So that the node run it is sent for can govern it (tokenRequests.ts). */
 export const TOKEN_REQUEST = Symbol('tokenRequest');
@@ -60,11 +60,8 @@ export async function requestToken(
 	{ successStatus = 200 }: { successStatus?: number } = {},
 ): Promise<IDataObject> {
 	const secrets = secretsSentIn(request);
-	const outcome = await sendTokenRequest(helper, provider, request, successStatus, secrets).then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
-	);
-	if ('body' in outcome) return outcome.body;
+	const outcome = await outcomeOf(sendTokenRequest(helper, provider, request, successStatus, secrets));
+	if ('value' in outcome) return outcome.value;
 	// n8n's HTTP Request node shows it as it is.
 	const { message, description } = outcome.error as UserError;
 	const cleaned = new UserError(redactSecrets(message, secrets), redactSecrets(description ?? '', secrets));
@@ -91,8 +88,8 @@ async function sendTokenRequest(
 	let current: IHttpRequestOptions = request;
 	let response: IN8nHttpFullResponse;
 	for (let hop = 0; ; hop++) {
-		const outcome = await helper.helpers
-			.httpRequest(
+		const outcome = await outcomeOf<IN8nHttpFullResponse>(
+			helper.helpers.httpRequest(
 				tokenRequest({
 					json: true,
 					...current,
@@ -101,11 +98,8 @@ async function sendTokenRequest(
 					disableFollowRedirect: true,
 					sendCredentialsOnCrossOriginRedirect: false,
 				}),
-			)
-			.then(
-				(answer: IN8nHttpFullResponse) => ({ answer }),
-				(error: Error) => ({ error }),
-			);
+			),
+		);
 		if ('error' in outcome && isTimeout(outcome.error)) {
 			const waited = timeoutOf(outcome.error);
 			throw failedForAPassingReason(
@@ -119,11 +113,11 @@ async function sendTokenRequest(
 			throw failedForAPassingReason(
 				new UserError(
 					`The credential could not reach ${provider.displayName} to get an access token`,
-					`${request.method ?? 'GET'} ${request.url} failed: ${outcome.error.message}. Check the base URL in the credential.`,
+					`${request.method ?? 'GET'} ${request.url} failed: ${(outcome.error as Error).message}. Check the base URL in the credential.`,
 				),
 			);
 		}
-		response = outcome.answer;
+		response = outcome.value;
 		const next = redirectOrRefusal(provider, current, response, hop);
 		if (next instanceof UserError) throw next;
 		if (!next) break;
