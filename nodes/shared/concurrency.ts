@@ -3,9 +3,9 @@ import type { IExecuteData, IExecuteSingleFunctions, INodeProperties } from 'n8n
 import { oncePerNodeRun } from './nodeRun';
 
 /** n8n's routing engine starts every item's request at once, which overflows servers and memory. */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
+const DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
 
-export const MAX_CONCURRENT_REQUESTS = 'maxConcurrentRequests';
+const MAX_CONCURRENT_REQUESTS = 'maxConcurrentRequests';
 
 /** n8n puts its own options (Batching, Proxy, Timeout...) beside these. */
 export const requestOptionsProperty: INodeProperties = {

@@ -9,7 +9,7 @@ import { UserError } from './userError';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** APIs need one or two. */
-export const MAX_SAME_ORIGIN_REDIRECTS = 5;
+const MAX_SAME_ORIGIN_REDIRECTS = 5;
 
 export function isAbsoluteUrl(url: string): boolean {
 	return /^[a-z][a-z\d+.-]*:\/\//i.test(url);

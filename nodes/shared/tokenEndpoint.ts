@@ -16,6 +16,7 @@ export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions 
 	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
 }
 
+/** Returns the refusal, not throws it: the community lint allows only n8n's errors thrown in a catch. */
 function redirectOrRefusal(
 	provider: ApiProvider,
 	request: IHttpRequestOptions,

@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
-import type { IExecuteData, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IExecuteData, IExecuteSingleFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { wrapHttpRequest } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
+import { tokenCacheKey } from './storedToken';
 import { pause, withinDeadline } from './timeout';
 import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
 import { UserError } from './userError';
@@ -13,7 +13,7 @@ import { UserError } from './userError';
  * a few times; later items get the same answer.
  */
 
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 
 /** Doubles before each later attempt. */
 const BACKOFF_MS = 500;
@@ -48,16 +48,13 @@ export function refusedFreshToken(context: IExecuteSingleFunctions, providerName
 	return memory.refusedToken;
 }
 
-function keyOf({ method, url, baseURL, qs, body, auth, headers }: IHttpRequestOptions): string {
-	return createHash('sha256').update(JSON.stringify([method, baseURL, url, qs, body, auth, headers])).digest('hex');
-}
-
 /** The node's Timeout and the run's memory of refusals, for token requests only (n8nInternals.ts, use 3). */
 export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs: number): void {
 	const memory = memoryOf(context).requests;
 	wrapHttpRequest(context, (send) => async (request: MarkedRequest) => {
 		if (!request[TOKEN_REQUEST]) return await send(request);
-		const key = keyOf(request);
+		const { method, url, baseURL, qs, body, auth, headers } = request;
+		const key = tokenCacheKey([method, baseURL, url, qs, body, auth, headers]);
 		const attempts = memory.get(key) ?? { failures: 0 };
 		memory.set(key, attempts);
 		if (attempts.final) {

@@ -53,6 +53,7 @@ export function keepTokenInProcess(credentials: ICredentialDataDecryptedObject):
 	processOnly.add(credentials);
 }
 
+/** Credentials objects whose request authenticate held back for a renewal. */
 const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
 function sessionOf(identity: unknown[]): Session {
