@@ -2,14 +2,13 @@ import {
 	type DeclarativeRestApiSettings,
 	type ICredentialDataDecryptedObject,
 	type IExecutePaginationFunctions,
-	type IHttpRequestMethods,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
-import { isAbsoluteUrl, requestUrlOf, sameOriginRedirect } from './redirects';
+import { isAbsoluteUrl, redirectedRequest, requestUrlOf, sameOriginRedirect } from './redirects';
 import { MAX_TIMEOUT_MS, pause, whenAborted, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
 import { SESSION_TOKEN } from './storedToken';
@@ -105,17 +104,8 @@ export function theDoor(
 					hop,
 				);
 			if (!next) throw outcome.error;
-			current = {
-				...current,
-				options: {
-					...current.options,
-					url: next.url,
-					// The new address carries its own query.
-					qs: {},
-					method: next.method as IHttpRequestMethods,
-					body: next.keepBody ? current.options.body : undefined,
-				},
-			};
+			// The new address carries its own query.
+			current = { ...current, options: { ...redirectedRequest(current.options, next), qs: {} } };
 		}
 	};
 }

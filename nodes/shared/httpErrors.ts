@@ -195,7 +195,7 @@ export function undocumentedAnswer(
 export async function assertJsonObjectItems(
 	provider: ApiProvider,
 	items: Array<{ json: unknown }>,
-	secretsOf: () => Promise<string[]> = async () => [],
+	secretsOf: () => Promise<string[]>,
 ): Promise<void> {
 	const wrong = items.find((item) => !isJsonObject(item.json));
 	if (!wrong) return;

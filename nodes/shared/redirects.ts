@@ -28,6 +28,10 @@ export interface RedirectHop {
 	keepBody: boolean;
 }
 
+export function redirectedRequest<T extends { url?: string; body?: unknown }>(request: T, next: RedirectHop): T {
+	return { ...request, url: next.url, method: next.method, body: next.keepBody ? request.body : undefined };
+}
+
 /** The next hop, undefined when not a redirect; a UserError for another origin or too many hops. */
 export function sameOriginRedirect(
 	who: string,

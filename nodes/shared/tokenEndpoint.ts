@@ -3,7 +3,7 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFull
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
-import { sameOriginRedirect, type RedirectHop } from './redirects';
+import { redirectedRequest, sameOriginRedirect, type RedirectHop } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
 import { outcomeOf, UserError } from './userError';
 
@@ -122,12 +122,7 @@ async function sendTokenRequest(
 		const next = redirectOrRefusal(provider, current, response, hop);
 		if (next instanceof UserError) throw next;
 		if (!next) break;
-		current = {
-			...current,
-			url: next.url,
-			method: next.method as IHttpRequestOptions['method'],
-			body: next.keepBody ? current.body : undefined,
-		};
+		current = redirectedRequest(current, next);
 	}
 	if (response.statusCode >= 400) {
 		// Cleaned before the message is shortened, so no cut-off secret is left behind.
