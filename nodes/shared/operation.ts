@@ -40,7 +40,6 @@ import { UserError } from './userError';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-/** Sends an item's request: once, or page after page for list operations. */
 export type ItemFetcher = (
 	this: IExecutePaginationFunctions,
 	requestData: RequestData,
@@ -59,7 +58,6 @@ export interface OperationSpec {
 	tokenLifetime?: string;
 	/** HTTP 200 with a JSON object unless said otherwise. */
 	success?: DocumentedSuccess;
-	/** Once, unless the operation pages through results. */
 	fetch?: ItemFetcher;
 	/** Where the node does not require a credential but this operation does. */
 	requiredCredential?: { name: string; displayName: string };

@@ -33,7 +33,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** In words, or undefined when it is something. */
 export function nothingIn(value: unknown): string | undefined {
 	if (value === undefined) return 'undefined';
 	if (value === null) return 'null';

@@ -15,7 +15,6 @@ import { UserError } from './userError';
 
 const MAX_ATTEMPTS = 3;
 
-/** Doubles before each later attempt. */
 const BACKOFF_MS = 500;
 
 interface Attempts {
