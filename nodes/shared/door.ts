@@ -17,10 +17,7 @@ import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-/**
- * makeRoutingRequest, keeping a failed request's answer: where n8n drops it (1.x), error statuses
- * come back as answers that the first postReceive throws as an HttpStatusError.
- */
+/** Where n8n 1.x would drop a failed request's answer, it comes back as one for the first postReceive to throw. */
 async function sendKeepingErrorAnswers(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
@@ -52,10 +49,7 @@ export interface DoorRules {
 /** A token request sharing the Timeout ends at the same moment, with a more precise error: let it win. */
 const SETTLE_MS = 250;
 
-/**
- * The one way out for an item's requests: URL rules on every address (each hop, the proxy), one
- * deadline for the whole request, and only same-origin redirects, followed here rather than by n8n.
- */
+/** The one way out for an item's requests: URL rules on every address, one deadline, same-origin redirects only. */
 export function theDoor(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,

@@ -61,10 +61,7 @@ function preSend(send: PreSendAction): INodePropertyRouting {
 	return { send: { preSend: [send] } };
 }
 
-/**
- * Sends credential fields in the body (`{ client_id: 'clientId' }`). Not `={{ $credentials.clientId }}`:
- * n8n 1.x evaluates an option's routing without `$credentials`.
- */
+/** `{ client_id: 'clientId' }`; not `={{ $credentials.clientId }}`, which n8n 1.x evaluates without `$credentials`. */
 export function bodyFromCredential(
 	credentialType: string,
 	fields: Record<string, string>,
@@ -122,10 +119,7 @@ export function fieldFromHeader(field: string, header: string): PostReceiveActio
 	};
 }
 
-/**
- * Adds our own "Custom API Call" to each Resource and Operation list: n8n adds one only where a list
- * does not end with it, and n8n's has no action, so the editor names the node `__CUSTOM_API_CALL__ token`.
- */
+/** n8n then adds none of its own, whose lack of an action makes the editor name the node `__CUSTOM_API_CALL__ token`. */
 export function withCustomApiCall(provider: ApiProvider, properties: INodeProperties[]): INodeProperties[] {
 	const custom: INodePropertyOptions = {
 		name: 'Custom API Call',

@@ -119,10 +119,7 @@ export class HttpStatusError extends Error {
 	}
 }
 
-/**
- * The HTTP response inside what n8n threw: the transport error, or a NodeApiError's cause. Where
- * n8n 1.x dropped the cause, its `httpCode` and `context.data` are all that is left.
- */
+/** Where n8n 1.x dropped a NodeApiError's cause, only its `httpCode` and `context.data` are left. */
 export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	for (const current of causeChain(error, 4)) {
 		if (!isRecord(current)) break;

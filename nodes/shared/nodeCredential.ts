@@ -40,10 +40,7 @@ function holdsExpression(value: unknown): boolean {
 
 const credentialsOfRuns = new WeakMap<IExecuteData, Promise<NodeRunCredential | undefined>>();
 
-/**
- * Read once per node run, so n8n need not read and decrypt it for every request. Tokens stay
- * current: n8n writes a renewed one into the item's copy, and accessTokenToSend takes up others'.
- */
+/** Read once per node run, not by n8n per request; tokens stay current via the item's copy and accessTokenToSend. */
 export async function nodeRunCredential(context: IExecuteSingleFunctions): Promise<NodeRunCredential | undefined> {
 	return await oncePerNodeRun(credentialsOfRuns, context, async () => {
 		const type = credentialTypeInUse(context);

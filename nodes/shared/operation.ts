@@ -65,10 +65,7 @@ export interface OperationSpec {
 	authentication?: INodeProperties;
 }
 
-/**
- * Each value is encoded so `/`, `?`, `#` or `%` cannot change the path (validation.ts rejects `.`
- * and `..`). Code rather than a routing expression, which n8n would evaluate per item (slow).
- */
+/** Encoded so a value cannot change the path (validation.ts rejects `.` and `..`); an expression would cost per item. */
 function filledPath(context: IExecuteSingleFunctions, template: string): string {
 	return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(context.getNodeParameter(name, '') ?? '')));
 }
@@ -82,10 +79,7 @@ function requestTimeout(context: IExecuteSingleFunctions): number {
 	return typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
 }
 
-/**
- * Routing for one operation. The pagination hook is the only place n8n lets code wrap a request,
- * so `paginate` is always on and the hook runs an item's whole path (docs/architecture.md).
- */
+/** n8n lets code wrap a request only in the pagination hook, so it is always on and runs an item's whole path. */
 export function operationRouting(provider: ApiProvider, spec: OperationSpec): INodePropertyRouting {
 	const fetch = spec.fetch ?? sendOnce;
 	const success = spec.success ?? { status: 200, body: 'json object' };
@@ -157,10 +151,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 	};
 }
 
-/**
- * Routing for the Resource field, used when no operation's routing applies (an unknown resource or
- * operation, or Custom API Call): n8n would otherwise send an authenticated GET to the base URL.
- */
+/** For an unknown resource or operation, n8n would otherwise send an authenticated GET to the base URL. */
 export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRouting {
 	return {
 		send: { paginate: true },

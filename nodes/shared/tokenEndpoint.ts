@@ -50,10 +50,7 @@ function failedForAPassingReason(error: UserError): UserError {
 
 export const isPassingFailure = (error: unknown): boolean => typeof error === 'object' && error !== null && passingFailures.has(error);
 
-/**
- * A credential's token request: same-origin redirects only, so its secrets go nowhere else, and only
- * a JSON object counts (a captive portal's page is not a token). Failures carry no secret of the request.
- */
+/** Same-origin redirects only, so secrets go nowhere else; a captive portal's page is not a token; errors hold no secret. */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	provider: ApiProvider,

@@ -8,9 +8,8 @@ import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
 import { UserError } from './userError';
 
 /*
- * Identity providers lock an account after a few refusals, and a node run sends all items at once:
- * so within a node run a refused token request is not sent again, and a passing failure is retried
- * a few times; later items get the same answer.
+ * Identity providers lock an account after a few refusals, and a node run sends all items at once: within
+ * a run, a refused token request is not sent again, and a passing failure is retried a few times.
  */
 
 const MAX_ATTEMPTS = 3;

@@ -60,10 +60,7 @@ export function assertSendable(url: string, field: string, allowHttp: boolean | 
 	assertEncryptedUnlessLocal(url, field, allowHttp);
 }
 
-/**
- * A credential's base or token URL, trimmed. A query or fragment would send requests elsewhere; the
- * value is never in the message, as a `user:password@` part would be a secret.
- */
+/** Trimmed; a query or fragment would send requests elsewhere. No message holds the value: `user:password@` is secret. */
 export function checkedUrl(value: unknown, field: string, allowHttp: boolean | undefined): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw unsafeUrl(`${field} is required`);

@@ -1,7 +1,4 @@
-/**
- * Worded for the user, shown as it is. No `status` or `code` field: n8n would take it for an HTTP
- * status, swap the message for a generic one and, on 401, ask for a token again.
- */
+/** Shown as it is. No `status` or `code`: n8n would take it for an HTTP status, word it generically, and on 401 refetch. */
 export class UserError extends Error {
 	constructor(
 		message: string,
