@@ -27,47 +27,33 @@ export const requestOptionsProperty: INodeProperties = {
 	],
 };
 
-/** The first request runs alone, so the token the credential fetches for it serves all the others. */
-class RequestGate {
-	private running = 0;
-
-	private firstDone = false;
-
-	private readonly waiting: Array<() => void> = [];
-
-	constructor(private readonly limit: number) {}
-
-	async run<T>(send: () => Promise<T>): Promise<T> {
-		if (!this.mayStart()) await new Promise<void>((resolve) => this.waiting.push(resolve));
-		else this.running++;
-		try {
-			return await send();
-		} finally {
-			this.firstDone = true;
-			this.running--;
-			this.admitWaiting();
-		}
-	}
-
-	private mayStart(): boolean {
-		return this.waiting.length === 0 && this.running < (this.firstDone ? this.limit : 1);
-	}
-
-	private admitWaiting(): void {
-		while (this.waiting.length > 0 && this.running < this.limit) {
-			this.running++;
-			this.waiting.shift()!();
-		}
-	}
+interface Gate {
+	limit: number;
+	running: number;
+	firstDone: boolean;
+	waiting: Array<() => void>;
 }
 
-const gates = new WeakMap<IExecuteData, RequestGate>();
+const gates = new WeakMap<IExecuteData, Gate>();
 
+/** The first request runs alone, so the token the credential fetches for it serves all the others. */
 export async function withinConcurrencyLimit<T>(context: IExecuteSingleFunctions, send: () => Promise<T>): Promise<T> {
 	const gate = oncePerNodeRun(gates, context, () => {
 		const options = context.getNodeParameter('requestOptions', {}) as Record<string, unknown>;
 		const limit = Number(options[MAX_CONCURRENT_REQUESTS]);
-		return new RequestGate(Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_MAX_CONCURRENT_REQUESTS);
+		return { limit: Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_MAX_CONCURRENT_REQUESTS, running: 0, firstDone: false, waiting: [] };
 	});
-	return await gate.run(send);
+	const mayStart = gate.waiting.length === 0 && gate.running < (gate.firstDone ? gate.limit : 1);
+	if (mayStart) gate.running++;
+	else await new Promise<void>((resolve) => gate.waiting.push(resolve));
+	try {
+		return await send();
+	} finally {
+		gate.firstDone = true;
+		gate.running--;
+		while (gate.waiting.length > 0 && gate.running < gate.limit) {
+			gate.running++;
+			gate.waiting.shift()!();
+		}
+	}
 }
