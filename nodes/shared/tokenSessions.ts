@@ -134,6 +134,7 @@ export async function sessionToken(
 ): Promise<ICredentialDataDecryptedObject> {
 	const session = sessionOf(identity);
 	const claimed = renewalClaims.delete(credentials);
+	// The token this caller's request carried; none when n8n calls before sending, its copy empty.
 	const held = sentTokens.get(credentials) ?? storedSessionToken(credentials, identity)?.accessToken;
 	const handBack = (token: SessionToken, toThisCaller: boolean) =>
 		toThisCaller && !processOnly.has(credentials) ? storedForm(identity, token) : {};
