@@ -29,12 +29,14 @@ interface NodeInEditor {
 	icon: string;
 	/** A word of the provider's that someone might type instead of the node's name. */
 	providerWord: string;
+	/** What a node opened with nothing set shows: an operation that creates nothing where the node has one. */
+	opensOn: { resource: string; operation: string };
 	/** Per resource, per operation: the fields the panel shows besides Credential, Resource and Operation (README). */
 	operations: Record<string, Record<string, string[]>>;
 	/** An example workflow that runs this node, one of its nodes whose output is checked, and the README's picture of it. */
 	example: { id: string; node: string; screenshot?: string };
 	/** The node's credentials in the sandbox, with the fields (by name) their form must show first: what the user fills first. */
-	credentials: Array<{ name: string; firstFields: string[] }>;
+	credentials: Array<{ name: string; type: string; firstFields: string[] }>;
 	panelScreenshot: string;
 	/** The sandbox credential a person picks for this node as an AI Agent's tool. */
 	toolCredential: { type: string; id: string; name: string };
@@ -51,23 +53,25 @@ interface NodeInEditor {
 const NODES: NodeInEditor[] = [
 	{
 		name: 'Confluent Cloud',
+		opensOn: { resource: 'Share Token', operation: 'Get Resources' },
 		type: 'confluentCloud',
 		icon: 'confluent.svg',
 		providerWord: 'Stream Sharing',
 		operations: {
-			'Shared Token': { 'Get Resources': ['Share Token'], Redeem: ['Share Token', 'Additional Fields'] },
-			'OAuth Token': { Exchange: ['Subject Token', 'Identity Pool ID', 'Expires In (Seconds)', 'Base URL'] },
+			'Share Token': { 'Get Resources': ['Share Token'], Redeem: ['Share Token', 'Additional Fields'] },
+			'OAuth Token': { Exchange: ['Subject Token', 'Identity Pool ID', 'Token Lifetime (Seconds)', 'Base URL'] },
 		},
 		example: { id: 'tlExConfluentRdm', node: 'Redeem', screenshot: 'workflow-confluent-validate-then-redeem.png' },
 		credentials: [
-			{ name: 'Confluent Cloud API (sandbox)', firstFields: ['apiKey', 'apiSecret'] },
-			{ name: 'Confluent Cloud Identity Pool (sandbox)', firstFields: ['idpTokenUrl', 'clientId', 'clientSecret'] },
+			{ name: 'Confluent Cloud API (sandbox)', type: 'confluentCloudApi', firstFields: ['apiKey', 'apiSecret'] },
+			{ name: 'Confluent Cloud Identity Pool (sandbox)', type: 'confluentCloudIdentityPoolOAuth2Api', firstFields: ['idpTokenUrl', 'clientId', 'clientSecret'] },
 		],
 		panelScreenshot: 'panel-confluent-cloud.png',
 		toolCredential: { type: 'confluentCloudApi', id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' },
 	},
 	{
 		name: 'Run:ai',
+		opensOn: { resource: 'Token', operation: 'Create' },
 		type: 'runAi',
 		icon: 'runai.svg',
 		providerWord: 'runai',
@@ -80,12 +84,13 @@ const NODES: NodeInEditor[] = [
 			},
 		},
 		example: { id: 'tlExRunAiOps', node: 'Create a token' },
-		credentials: [{ name: 'Run:ai API (sandbox)', firstFields: ['baseUrl', 'authentication'] }],
+		credentials: [{ name: 'Run:ai API (sandbox)', type: 'runAiApi', firstFields: ['baseUrl', 'authentication'] }],
 		panelScreenshot: 'panel-runai.png',
 		toolCredential: { type: 'runAiApi', id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' },
 	},
 	{
 		name: 'Knetik Cloud',
+		opensOn: { resource: 'Token', operation: 'Get Many' },
 		type: 'knetikCloud',
 		icon: 'knetik.svg',
 		providerWord: 'Knetik',
@@ -98,14 +103,15 @@ const NODES: NodeInEditor[] = [
 		},
 		example: { id: 'tlExKnetikOps', node: 'List stored tokens' },
 		credentials: [
-			{ name: 'Knetik Cloud OAuth2 API (sandbox)', firstFields: ['baseUrl', 'clientId', 'clientSecret'] },
-			{ name: 'Knetik Cloud Password OAuth2 API (sandbox)', firstFields: ['baseUrl', 'username', 'password'] },
+			{ name: 'Knetik Cloud OAuth2 API (sandbox)', type: 'knetikCloudOAuth2Api', firstFields: ['baseUrl', 'clientId', 'clientSecret'] },
+			{ name: 'Knetik Cloud Password OAuth2 API (sandbox)', type: 'knetikCloudPasswordOAuth2Api', firstFields: ['baseUrl', 'username', 'password'] },
 		],
 		panelScreenshot: 'panel-knetik-cloud.png',
 		toolCredential: { type: 'knetikCloudOAuth2Api', id: 'tlKnetikOAuth201', name: 'Knetik Cloud OAuth2 API (sandbox)' },
 	},
 	{
 		name: 'C2M',
+		opensOn: { resource: 'Token', operation: 'Issue Long-Term Token' },
 		type: 'c2m',
 		icon: 'c2m.svg',
 		providerWord: 'Click2Mail',
@@ -118,9 +124,9 @@ const NODES: NodeInEditor[] = [
 		},
 		example: { id: 'tlExC2mOps', node: 'Issue a long-term token' },
 		credentials: [
-			{ name: 'C2M Client Key API (sandbox)', firstFields: ['clientId', 'clientSecret'] },
-			{ name: 'C2M Long-Term Token API (sandbox)', firstFields: ['longTermToken'] },
-			{ name: 'C2M Automatic Short-Term Token API (sandbox)', firstFields: ['longTermToken'] },
+			{ name: 'C2M Client Key API (sandbox)', type: 'c2mClientKeyApi', firstFields: ['clientId', 'clientSecret'] },
+			{ name: 'C2M Long-Term Token API (sandbox)', type: 'c2mLongTermTokenApi', firstFields: ['longTermToken'] },
+			{ name: 'C2M Automatic Short-Term Token API (sandbox)', type: 'c2mShortTermTokenApi', firstFields: ['longTermToken'] },
 		],
 		panelScreenshot: 'panel-c2m.png',
 		toolCredential: { type: 'c2mClientKeyApi', id: 'tlC2mClientKey01', name: 'C2M Client Key API (sandbox)' },
@@ -274,6 +280,43 @@ async function switchThroughOperations(node: NodeInEditor): Promise<void> {
 	}
 }
 
+/** The options n8n's Settings tab offers under Request Options, as Add Option lists them. */
+async function requestOptionsOffered(): Promise<string[]> {
+	const ndv = page.getByTestId('ndv');
+	await ndv.getByTestId('tab-settings').click();
+	const requestOptions = ndv.getByTestId('parameter-item').filter({ hasText: 'Request Options' }).first();
+	// 2.x marks the Add Option select with a test id; 1.x only with a class.
+	await requestOptions.getByTestId('collection-parameter-add').or(requestOptions.locator('.add-option')).first().click();
+	const options = await openOptions();
+	await page.keyboard.press('Escape');
+	await ndv.getByTestId('tab-params').click();
+	return options;
+}
+
+/** The option a select field shows as chosen. */
+async function chosen(parameter: string): Promise<string> {
+	return await page.getByTestId(`parameter-input-${parameter}`).locator('input').first().inputValue();
+}
+
+/** Saves a workflow through the editor's own REST call, with the browser's session. */
+async function saveWorkflow(workflow: Record<string, unknown>): Promise<string> {
+	const { data } = await page.evaluate(async (body) => {
+		const response = await fetch('/rest/workflows', {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				// n8n ties a session to the browser id the editor keeps in local storage.
+				'browser-id': (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('n8n-browserId') ?? '',
+			},
+			// n8n 1.x stores a new workflow only with `active` (its column has no default); 2.x ignores it.
+			body: JSON.stringify({ settings: {}, active: false, ...body }),
+		});
+		if (!response.ok) throw new Error(`Saving the workflow failed: HTTP ${response.status} ${await response.text()}`);
+		return (await response.json()) as { data: { id: string } };
+	}, workflow);
+	return data.id;
+}
+
 async function expectVisible(testId: string): Promise<void> {
 	await page.getByTestId(testId).first().waitFor({ state: 'visible' });
 }
@@ -341,6 +384,24 @@ describe.each(NODES)('$name', (node) => {
 	);
 
 	test(
+		'opened with nothing set, shows its default operation, and Settings > Request Options offers Timeout and Max Concurrent Requests',
+		async () => {
+			const id = await saveWorkflow({
+				name: `${node.name}, as dragged in`,
+				nodes: [{ id: 'node', name: node.name, type: `${PACKAGE_NAME}.${node.type}`, typeVersion: 1, position: [0, 0], parameters: {} }],
+				connections: {},
+			});
+			await page.goto(`${sandbox.url}/workflow/${id}`);
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).dblclick();
+			await expectVisible('parameter-input-operation');
+			expect({ resource: await chosen('resource'), operation: await chosen('operation') }).toEqual(node.opensOn);
+			expect(await requestOptionsOffered()).toEqual(expect.arrayContaining(['Timeout', 'Max Concurrent Requests']));
+			await page.keyboard.press('Escape');
+		},
+		EDITOR_TIMEOUT,
+	);
+
+	test(
 		'its credentials show what to fill first, and their Test succeeds',
 		async () => {
 			for (const credential of node.credentials) {
@@ -364,6 +425,10 @@ describe.each(NODES)('$name', (node) => {
 				await modal.getByText('Retry', { exact: true }).click();
 				await success.waitFor();
 				expect(await success.innerText()).toContain('Connection tested successfully');
+				if (SCREENSHOTS_DIR) {
+					await modal.getByText('Retry', { exact: true }).waitFor();
+					await modal.screenshot({ path: join(SCREENSHOTS_DIR, `credential-${credential.type}.png`) });
+				}
 				await page.keyboard.press('Escape');
 			}
 		},
@@ -414,27 +479,11 @@ test(
 			connections: Object.fromEntries(
 				NODES.map((node) => [`${node.name} tool`, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }]),
 			),
-			settings: {},
-			// n8n 1.x stores a new workflow only with this (its column has no default); 2.x ignores it.
-			active: false,
 		};
-		// Saved through the editor's own REST call, with the browser's session.
-		const { data } = await page.evaluate(async (body) => {
-			const response = await fetch('/rest/workflows', {
-				method: 'POST',
-				headers: {
-					'Content-Type': 'application/json',
-					// n8n ties a session to the browser id the editor keeps in local storage.
-					'browser-id': (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('n8n-browserId') ?? '',
-				},
-				body: JSON.stringify(body),
-			});
-			if (!response.ok) throw new Error(`Saving the workflow failed: HTTP ${response.status} ${await response.text()}`);
-			return (await response.json()) as { data: { id: string } };
-		}, workflow);
+		const id = await saveWorkflow(workflow);
 
 		for (const node of NODES) {
-			await page.goto(`${sandbox.url}/workflow/${data.id}`);
+			await page.goto(`${sandbox.url}/workflow/${id}`);
 			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name} tool"]`).dblclick();
 			await expectVisible('ndv');
 			await switchThroughOperations(node);
