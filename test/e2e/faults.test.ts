@@ -7,7 +7,7 @@
 import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { itemsOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
-import { chainWorkflow, items } from './workflows.ts';
+import { chainWorkflow, httpRequest, items } from './workflows.ts';
 
 const password = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikPasswd01', name: 'Knetik Cloud Password OAuth2 API (sandbox)' } };
 const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Long-Term Token API (sandbox)' } };
@@ -34,19 +34,7 @@ beforeAll(async () => {
 			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: KNETIK_ADMIN_USER.password, clientId: KNETIK_PUBLIC_CLIENT },
 		},
 	]);
-	const httpRequest = (credentials: Record<string, { id: string; name: string }>) => ({
-		name: 'HTTP Request',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'GET',
-			url: `${n8n.mocks.urls.knetik}/auth/tokens`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'knetikCloudPasswordOAuth2Api',
-			options: {},
-		},
-		credentials,
-	});
+	const listTokens = (credentials: Record<string, { id: string; name: string }>) => httpRequest('HTTP Request', `${n8n.mocks.urls.knetik}/auth/tokens`, credentials);
 	await n8n.importWorkflows([
 		chainWorkflow('e2eFaultWrongPassword', '50 items with a wrong password', [
 			...items(Array.from({ length: 50 }, (_, i) => ({ n: String(i) }))),
@@ -58,8 +46,8 @@ beforeAll(async () => {
 				onError: 'continueRegularOutput',
 			},
 		]),
-		chainWorkflow('e2eFaultHttpWrongPassword', 'The HTTP Request node with a wrong password', [httpRequest(wrongPassword)]),
-		chainWorkflow('e2eFaultHttpExpired', 'The HTTP Request node with a token expired on issue', [httpRequest(expiredOnIssue)]),
+		chainWorkflow('e2eFaultHttpWrongPassword', 'The HTTP Request node with a wrong password', [listTokens(wrongPassword)]),
+		chainWorkflow('e2eFaultHttpExpired', 'The HTTP Request node with a token expired on issue', [listTokens(expiredOnIssue)]),
 		chainWorkflow('e2eFaultDelete', 'Delete with a username that resolves to nothing', [
 			...items([{ user: '' }]),
 			{

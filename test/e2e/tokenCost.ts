@@ -17,7 +17,7 @@ import { KNETIK_ADMIN_CLIENT, KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT, KnetikMoc
 import { RUNAI_CLIENT, RunAiMock } from '../../scripts/mock/runai.ts';
 import type { MockResponse, MockServer } from '../../scripts/mock/server.ts';
 import { itemsOf, type RealN8n } from './n8n-cli.ts';
-import { chainWorkflow, items, type NodeSpec } from './workflows.ts';
+import { chainWorkflow, httpRequest, items, type NodeSpec } from './workflows.ts';
 
 export interface Cost {
 	tokenRequests: number;
@@ -54,12 +54,11 @@ interface Caller {
 	}>;
 }
 
-const httpRequest = (credentialType: string, parameters: Record<string, unknown>) => (credentials: NodeSpec['credentials']) => ({
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: { authentication: 'predefinedCredentialType', nodeCredentialType: credentialType, options: {}, ...parameters },
-	credentials,
-});
+/** The HTTP Request node calling `url` with whichever credential the run gives it. */
+const httpCall =
+	(url: string, parameters: Record<string, unknown> = {}) =>
+	(credentials: NodeSpec['credentials']) =>
+		httpRequest('HTTP Request', url, credentials ?? {}, parameters);
 
 async function knetik() {
 	const mock = new KnetikMock();
@@ -125,7 +124,7 @@ const CALLERS: Caller[] = [
 			return {
 				...k,
 				data: knetikClientCredentials(k.mock.server.url),
-				node: httpRequest('knetikCloudOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
+				node: httpCall(`${k.mock.server.url}/auth/tokens?size=1`),
 			};
 		},
 	},
@@ -137,7 +136,7 @@ const CALLERS: Caller[] = [
 			return {
 				...k,
 				data: knetikPassword(k.mock.server.url),
-				node: httpRequest('knetikCloudPasswordOAuth2Api', { url: `${k.mock.server.url}/auth/tokens?size=1` }),
+				node: httpCall(`${k.mock.server.url}/auth/tokens?size=1`),
 			};
 		},
 	},
@@ -149,9 +148,8 @@ const CALLERS: Caller[] = [
 			return {
 				...c,
 				data: { baseUrl: c.mock.server.url, longTermToken: c.mock.longTermToken() },
-				node: httpRequest('c2mShortTermTokenApi', {
+				node: httpCall(`${c.mock.server.url}/auth/tokens/long`, {
 					method: 'POST',
-					url: `${c.mock.server.url}/auth/tokens/long`,
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody: JSON.stringify({ grant_type: 'client_credentials', client_id: C2M_CLIENT.id }),
@@ -183,7 +181,7 @@ const CALLERS: Caller[] = [
 					identityPoolId: [...confluent.identityPools][0],
 					baseUrl: confluent.server.url,
 				},
-				node: httpRequest('confluentCloudIdentityPoolOAuth2Api', { url: `${confluent.server.url}/org/v2/environments?page_size=1` }),
+				node: httpCall(`${confluent.server.url}/org/v2/environments?page_size=1`),
 			};
 		},
 	},
@@ -201,7 +199,7 @@ const CALLERS: Caller[] = [
 				api: mock.server,
 				dropTokens: () => mock.expireAccessTokens(),
 				data: { baseUrl: mock.server.url, authentication: 'clientCredentials', clientId: RUNAI_CLIENT.id, clientSecret: RUNAI_CLIENT.secret },
-				node: httpRequest('runAiApi', { url: `${mock.server.url}/api/v1/clusters` }),
+				node: httpCall(`${mock.server.url}/api/v1/clusters`),
 			};
 		},
 	},
@@ -260,8 +258,8 @@ export async function measureTokenCosts(n8n: RealN8n, itemCount: number): Promis
 			chainWorkflow(workflowId, `Token cost, ${itemCount} items`, [
 				...items(entries),
 				...started.map((entry, index) => ({
-					name: `${entry.caller.caller} ${index}`,
 					...entry.node({ [credentials[index].type]: { id: credentials[index].id, name: credentials[index].name } }),
+					name: `${entry.caller.caller} ${index}`,
 					// Each caller runs whatever the one before it met.
 					onError: 'continueRegularOutput' as const,
 				})),

@@ -21,6 +21,22 @@ export interface NodeSpec {
 
 const PACKAGE_PREFIX = 'n8n-nodes-token-lifecycle.';
 
+/** n8n's HTTP Request node calling `url` with a credential of this package (Predefined Credential Type). */
+export function httpRequest(
+	name: string,
+	url: string,
+	credentials: Record<string, { id: string; name: string }>,
+	parameters: Record<string, unknown> = {},
+): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: { url, authentication: 'predefinedCredentialType', nodeCredentialType: Object.keys(credentials)[0], options: {}, ...parameters },
+		credentials,
+	};
+}
+
 /** Nodes that turn the one trigger item into one item per entry, each with these fields. */
 export function items(entries: Array<Record<string, string>>): NodeSpec[] {
 	return [

@@ -15,7 +15,7 @@ import { startQueueCluster, type ProxiedRequest, type QueueCluster } from '../..
 import { exampleWorkflows } from '../../scripts/sandbox.ts';
 import { C2M_CLIENT } from '../../scripts/mock/c2m.ts';
 import { SHARE_TOKEN } from '../../scripts/mock/confluent.ts';
-import { chainWorkflow, items, type NodeSpec } from '../e2e/workflows.ts';
+import { chainWorkflow, httpRequest, items, type NodeSpec } from '../e2e/workflows.ts';
 
 jest.setTimeout(600_000);
 
@@ -59,13 +59,9 @@ const credential = {
 type CredentialName = keyof typeof credential;
 const CREDENTIALS = Object.keys(credential) as CredentialName[];
 
-/** A call to `url` with a credential of this package in n8n's HTTP Request node. */
+/** A call to `url` with a credential of this package in n8n's HTTP Request node, once per run. */
 const httpCall = (name: string, url: string, credentials: Record<string, { id: string; name: string }>): NodeSpec => ({
-	name,
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: { url, authentication: 'predefinedCredentialType', nodeCredentialType: Object.keys(credentials)[0], options: {} },
-	credentials,
+	...httpRequest(name, url, credentials),
 	executeOnce: true,
 });
 
