@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from './parameters';
 import type { ApiProvider, ResponseHeaders } from './provider';
 import { redactSecrets } from './redaction';
 import { causeChain, UserError } from './userError';
@@ -29,7 +30,7 @@ const REASON_PHRASES: Record<number, string> = {
 const MAX_MESSAGE_LENGTH = 300;
 
 /** The first value, whatever the name's case. */
-export function headerValue(headers: ResponseHeaders, name: string): string | undefined {
+export function responseHeader(headers: ResponseHeaders, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
 	return value === undefined || value === null ? undefined : String(value);
@@ -37,7 +38,7 @@ export function headerValue(headers: ResponseHeaders, name: string): string | un
 
 /** Seconds or an HTTP date (RFC 9110). */
 export function standardRetryAfterSeconds(headers: ResponseHeaders): number | undefined {
-	const value = headerValue(headers, 'retry-after');
+	const value = responseHeader(headers, 'retry-after');
 	if (value === undefined) return undefined;
 	if (/^\d+$/.test(value.trim())) return Number(value);
 	const date = Date.parse(value);
@@ -49,10 +50,6 @@ function truncate(text: string): string {
 	return oneLine.length > MAX_MESSAGE_LENGTH
 		? `${oneLine.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
 		: oneLine;
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Some gateways answer with text or an HTML page; only short plain text is worth showing. */
@@ -78,7 +75,7 @@ export function describeHttpFailure(
 		: { message: typeof body === 'string' ? body : undefined };
 	const requestId =
 		details.requestId ??
-		(provider.requestIdHeader ? headerValue(failure.headers, provider.requestIdHeader) : undefined);
+		(provider.requestIdHeader ? responseHeader(failure.headers, provider.requestIdHeader) : undefined);
 	const status = `HTTP ${failure.status}${REASON_PHRASES[failure.status] ? ` ${REASON_PHRASES[failure.status]}` : ''}`;
 	const providerMessage = details.message ? truncate(details.message) : undefined;
 
@@ -171,7 +168,7 @@ export function undocumentedAnswer(
 ): { message: string; description: string } | undefined {
 	if (isDocumentedAnswer(success, answer)) return undefined;
 
-	const contentType = headerValue(answer.headers, 'content-type')?.split(';')[0].trim();
+	const contentType = responseHeader(answer.headers, 'content-type')?.split(';')[0].trim();
 	const text = redactSecrets(bodyText(answer.body), secrets).replace(/\s+/g, ' ').trim();
 	const documented = `HTTP ${success.status} with ${success.body === 'empty' ? 'an empty body' : 'a JSON object'}`;
 	const shown =

@@ -1,6 +1,7 @@
 import {
 	NodeHelpers,
 	NodeOperationError,
+	type IDataObject,
 	type IExecuteSingleFunctions,
 	type INodeProperties,
 	type INodePropertyCollection,
@@ -29,7 +30,7 @@ export function isExpression(value: unknown): boolean {
 	return typeof value === 'string' && value.startsWith('=');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

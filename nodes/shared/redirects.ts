@@ -2,7 +2,7 @@
  * n8n follows redirects keeping Authorization, custom headers and (307/308) the body across origins,
  * so every request goes out with following off, and only same-origin redirects are followed here.
  */
-import { headerValue } from './httpErrors';
+import { responseHeader } from './httpErrors';
 import { parsedUrl } from './urls';
 import { UserError } from './userError';
 
@@ -40,7 +40,7 @@ export function sameOriginRedirect(
 	response: { status: number; headers: Record<string, unknown> },
 	hop: number,
 ): RedirectHop | undefined {
-	const location = headerValue(response.headers, 'location') || undefined;
+	const location = responseHeader(response.headers, 'location') || undefined;
 	if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return undefined;
 	const target = parsedUrl(location, from);
 	if (!target) {
