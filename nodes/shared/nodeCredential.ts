@@ -1,5 +1,4 @@
 import {
-	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type IExecutePaginationFunctions,
 	type INodeProperties,
@@ -12,7 +11,7 @@ import {
 import { sendWithCredential, storedCredential } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
 import type { ApiProvider } from './provider';
-import { descriptionOf, isExpression, nothingIn } from './parameters';
+import { descriptionOf, isExpression, nothingIn, nothingSent } from './parameters';
 import { SESSION_TOKEN } from './storedToken';
 import { keepTokenInProcess } from './tokenSessions';
 
@@ -79,13 +78,11 @@ export function assertCredentialFieldsResolved(
 		const nothing = nothingIn(data[name]);
 		if (nothing === undefined) continue;
 		const label = context.getCredentialsProperties(credential.type).find((property) => property.name === name)?.displayName ?? name;
-		throw new NodeOperationError(
-			context.getNode(),
+		throw nothingSent(
+			context,
 			`${label} in the credential "${credential.decrypted.name}" is set but resolved to nothing (${nothing}) for item ${context.getItemIndex()}`,
-			{
-				itemIndex: context.getItemIndex(),
-				description: `The credential field is an expression, and for this item its value is ${nothing}: the credential would act without it. Give the item a value, or change the credential. Nothing was sent to ${providerName}.`,
-			},
+			`The credential field is an expression, and for this item its value is ${nothing}: the credential would act without it. Give the item a value, or change the credential.`,
+			providerName,
 		);
 	}
 }
@@ -123,10 +120,11 @@ export function assertCredentialFits(
 	{ requiredCredential, authentication }: { requiredCredential?: { name: string; displayName: string }; authentication?: INodeProperties },
 ): void {
 	if (requiredCredential && !context.getNode().credentials?.[requiredCredential.name]) {
-		throw new NodeOperationError(context.getNode(), `Select a ${requiredCredential.displayName} credential`, {
-			itemIndex: context.getItemIndex(),
-			description: `This operation calls ${provider.displayName} with a ${requiredCredential.displayName} credential, and none is selected. Nothing was sent.`,
-		});
+		throw nothingSent(
+			context,
+			`Select a ${requiredCredential.displayName} credential`,
+			`This operation calls ${provider.displayName} with a ${requiredCredential.displayName} credential, and none is selected.`,
+		);
 	}
 	// n8n's editor offers, and may preselect, credential kinds this operation does not take.
 	if (!authentication) return;
@@ -134,8 +132,10 @@ export function assertCredentialFits(
 	const accepted = (authentication.options ?? []) as INodePropertyOptions[];
 	if (accepted.some((option) => option.value === value)) return;
 	const choices = `a ${accepted.map((option) => option.name).join(' or ')}`;
-	throw new NodeOperationError(context.getNode(), `This operation needs ${choices} credential`, {
-		itemIndex: context.getItemIndex(),
-		description: `The selected credential is of the kind "${String(value)}" (${authentication.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential. Nothing was sent to ${provider.displayName}.`,
-	});
+	throw nothingSent(
+		context,
+		`This operation needs ${choices} credential`,
+		`The selected credential is of the kind "${String(value)}" (${authentication.displayName}), which ${provider.displayName} does not accept for this operation. Select ${choices} credential.`,
+		provider.displayName,
+	);
 }

@@ -1,5 +1,5 @@
 import {
-	NodeOperationError,
+	type NodeOperationError,
 	type DeclarativeRestApiSettings,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
@@ -29,7 +29,7 @@ import {
 	sendWithItemOwnCredential,
 	sendWithNodeRunCredential,
 } from './nodeCredential';
-import { assertParametersUsable, nodeDisplayName } from './parameters';
+import { assertParametersUsable, nodeDisplayName, nothingSent } from './parameters';
 import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
 import { withExpiresAt } from './tokenExpiry';
@@ -159,10 +159,12 @@ export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRout
 			async pagination(this: IExecutePaginationFunctions) {
 				const pairedItem = { item: this.getItemIndex() };
 				const nodeName = nodeDisplayName(this);
-				let refusal = new NodeOperationError(this.getNode(), 'This resource and operation cannot run', {
-					itemIndex: pairedItem.item,
-					description: `The node has no operation for them. Choose a resource and an operation in the panel. Nothing was sent to ${nodeName}.`,
-				});
+				let refusal = nothingSent(
+					this,
+					'This resource and operation cannot run',
+					'The node has no operation for them. Choose a resource and an operation in the panel.',
+					nodeName,
+				);
 				try {
 					assertParametersUsable(this, nodeName);
 				} catch (error) {

@@ -92,10 +92,11 @@ function setFieldsOf(property: INodeProperties, raw: unknown, path: string, labe
 /** The value n8n's editor treats as "Custom API Call", pointing to the HTTP Request node. */
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
-function refuse(context: IExecuteSingleFunctions, nodeName: string, message: string, description: string): never {
-	throw new NodeOperationError(context.getNode(), message, {
+/** The refusal of an item before anything is sent; `to` names where nothing went. */
+export function nothingSent(context: IExecuteSingleFunctions, message: string, description: string, to?: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, {
 		itemIndex: context.getItemIndex(),
-		description: `${description} Nothing was sent to ${nodeName}.`,
+		description: `${description} Nothing was sent${to === undefined ? '' : ` to ${to}`}.`,
 	});
 }
 
@@ -120,11 +121,11 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 			const value: unknown = context.getNodeParameter(field.path, null);
 			const nothing = nothingIn(value);
 			if (nothing !== undefined) {
-				refuse(
+				throw nothingSent(
 					context,
-					providerName,
 					`${field.label} is set but resolved to nothing (${nothing}) for item ${itemIndex}`,
 					`The field is set, but for this item its value is ${nothing}, and the request would go out without it. Give the item a value, or remove the field.`,
+					providerName,
 				);
 			}
 			if (field.property.type !== 'options') continue;
@@ -133,18 +134,18 @@ export function assertParametersUsable(context: IExecuteSingleFunctions, provide
 			);
 			if (choices.some((choice) => choice.value === value)) continue;
 			if (value === CUSTOM_API_CALL) {
-				refuse(
+				throw nothingSent(
 					context,
-					providerName,
 					`Custom API Call is not an operation of the ${description.displayName} node: use the HTTP Request node with this credential`,
 					`In the HTTP Request node, choose Authentication: Predefined Credential Type and this node's credential type; it adds the credential's authentication to any call of the API.`,
+					providerName,
 				);
 			}
-			refuse(
+			throw nothingSent(
 				context,
-				providerName,
 				`${field.label} "${String(value)}" is not one of this node’s choices: ${choices.map((choice) => choice.name).join(', ')}`,
 				'The workflow holds a value the node does not offer (an imported or edited workflow, or an expression). Choose one of the options in the panel.',
+				providerName,
 			);
 		}
 	}

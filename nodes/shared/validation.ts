@@ -1,6 +1,7 @@
-import { NodeOperationError, type IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
+import { nothingSent } from './parameters';
 import type { ApiProvider } from './provider';
 import { checkedUrl } from './urls';
 
@@ -100,8 +101,5 @@ export function assertValidInput(
 	const result = rules.safeParse(readParameters(context, rules));
 	if (result.success) return;
 	const problems = [...new Set(result.error.issues.map((issue) => issue.message))];
-	throw new NodeOperationError(context.getNode(), problems[0], {
-		itemIndex: context.getItemIndex(),
-		description: `${problems.join('. ')}. Nothing was sent to ${provider.displayName}.`,
-	});
+	throw nothingSent(context, problems[0], `${problems.join('. ')}.`, provider.displayName);
 }
