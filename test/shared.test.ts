@@ -3,7 +3,7 @@ import { describeHttpFailure, findHttpFailure, undocumentedAnswer } from '../nod
 import { redactSecrets } from '../nodes/shared/redaction';
 import type { ApiProvider } from '../nodes/shared/provider';
 import { inSeconds, isTimeout, timeoutOf } from '../nodes/shared/timeout';
-import { boundSessionToken } from '../nodes/shared/storedToken';
+import { storedSessionToken } from '../nodes/shared/storedToken';
 import { accessTokenToSend, sessionToken, type IssuedToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds, expiryAtInstant, CLOCK_SKEW_ALLOWANCE_MS } from '../nodes/shared/tokenExpiry';
 import { storedToken } from './support.ts';
@@ -141,10 +141,10 @@ describe('sessionToken', () => {
 
 	test('a stored token is bound to the values it was issued for, and is not given out for others', async () => {
 		const a = await stored('', identity, fetchToken({ accessToken: 'A' }));
-		expect(boundSessionToken({ sessionToken: a }, identity)).toBe('A');
-		expect(boundSessionToken({ sessionToken: a }, [...identity, 'another host'])).toBeUndefined();
+		expect(storedSessionToken({ sessionToken: a }, identity)?.accessToken).toBe('A');
+		expect(storedSessionToken({ sessionToken: a }, [...identity, 'another host'])).toBeUndefined();
 		// A token stored before tokens were bound (no fingerprint) is not sent anywhere.
-		expect(boundSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
+		expect(storedSessionToken({ sessionToken: 'A' }, identity)).toBeUndefined();
 	});
 
 	test('a newer token that another n8n instance renewed and stored is sent, not the one this process holds', async () => {

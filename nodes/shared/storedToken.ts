@@ -44,13 +44,6 @@ export function storedAccessToken(credentials: IDataObject): string | undefined 
 	return typeof stored === 'string' ? BOUND_TOKEN.exec(stored)?.[3] : undefined;
 }
 
-export function boundSessionToken(
-	credentials: ICredentialDataDecryptedObject,
-	identity: unknown[],
-): string | undefined {
-	return storedSessionToken(credentials, identity)?.accessToken;
-}
-
 export function storedForm(identity: unknown[], { accessToken, renewAfter }: SessionToken): ICredentialDataDecryptedObject {
 	const fingerprint = fingerprintOf(identity);
 	return { [SESSION_TOKEN]: `${renewAfter === undefined ? fingerprint : `${fingerprint}@${Math.floor(renewAfter)}`}:${accessToken}` };
