@@ -11,6 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { withinConcurrencyLimit } from './concurrency';
+import { allowsUnencryptedHttp } from './credentialAuth';
 import { theDoor } from './door';
 import { secretsOfItem, toUserError } from './errorExit';
 import {
@@ -34,7 +35,6 @@ import type { ApiProvider } from './provider';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './timeout';
 import { withExpiresAt } from './tokenExpiry';
 import { governTokenRequests } from './tokenRequests';
-import { ALLOW_UNENCRYPTED_HTTP } from './urls';
 import { assertValidInput, type InputRules } from './validation';
 import { UserError } from './userError';
 
@@ -77,6 +77,19 @@ const sendOnce: ItemFetcher = async function (requestData) {
 function requestTimeout(context: IExecuteSingleFunctions): number {
 	const { timeout } = context.getNodeParameter('requestOptions', {}) as { timeout?: unknown };
 	return typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+}
+
+/** An item's error leaves through toUserError: thrown, or with On Error (Continue) as the item. */
+async function failedItem(
+	context: IExecutePaginationFunctions,
+	provider: ApiProvider,
+	error: unknown,
+	timeoutMs: number,
+): Promise<INodeExecutionData[]> {
+	const userError = await toUserError(context, provider, error, timeoutMs);
+	if (!context.continueOnFail()) throw userError;
+	// n8n shows the error details from `error`, and itself keeps only the message in `json`.
+	return [{ json: { error: userError.message }, error: userError, pairedItem: { item: context.getItemIndex() } }];
 }
 
 /** n8n lets code wrap a request only in the pagination hook, so it is always on and runs an item's whole path. */
@@ -129,7 +142,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					governTokenRequests(this, timeoutMs);
 					const rules = {
 						timeoutMs,
-						allowHttp: credentialData ? credentialData[ALLOW_UNENCRYPTED_HTTP] === true : undefined,
+						allowHttp: credentialData ? allowsUnencryptedHttp(credentialData) : undefined,
 						managesToken: runCredential?.managesToken === true,
 					};
 					const sender = Object.create(this, {
@@ -139,12 +152,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));
 					return items.map((item) => ({ ...item, pairedItem }));
 				} catch (error) {
-					const userError = await toUserError(this, provider, error, timeoutMs);
-					if (!this.continueOnFail()) throw userError;
-					return [
-						// n8n shows the error details from `error`, and itself keeps only the message in `json`.
-						{ json: { error: userError.message }, error: userError, pairedItem },
-					];
+					return await failedItem(this, provider, error, timeoutMs);
 				}
 			},
 		},
@@ -157,7 +165,6 @@ export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRout
 		send: { paginate: true },
 		operations: {
 			async pagination(this: IExecutePaginationFunctions) {
-				const pairedItem = { item: this.getItemIndex() };
 				const nodeName = nodeDisplayName(this);
 				let refusal = nothingSent(
 					this,
@@ -170,9 +177,7 @@ export function refuseUnknownOperation(provider: ApiProvider): INodePropertyRout
 				} catch (error) {
 					refusal = error as NodeOperationError;
 				}
-				const userError = await toUserError(this, provider, refusal, DEFAULT_TIMEOUT_MS);
-				if (!this.continueOnFail()) throw userError;
-				return [{ json: { error: userError.message }, error: userError, pairedItem }];
+				return await failedItem(this, provider, refusal, DEFAULT_TIMEOUT_MS);
 			},
 		},
 	};
