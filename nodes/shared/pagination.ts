@@ -1,10 +1,9 @@
 import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from 'n8n-workflow';
 
-import { createHash } from 'crypto';
-
 import { UserError } from './userError';
 import type { ItemFetcher } from './operation';
 import type { ApiProvider } from './provider';
+import { hashOf } from './storedToken';
 
 export function returnAllOrLimitFields(show: Record<string, string[]>): INodeProperties[] {
 	return [
@@ -69,7 +68,7 @@ export function pageNumberPagination(provider: ApiProvider, paging: PageNumberPa
 				);
 			}
 			const number = paging.numberOf(body);
-			const fingerprint = number !== undefined ? `#${number}` : createHash('sha256').update(JSON.stringify(pageEntries)).digest('hex');
+			const fingerprint = number !== undefined ? `#${number}` : hashOf(pageEntries);
 			if (pageEntries.length > 0 && pagesSeen.has(fingerprint)) {
 				throw new UserError(
 					`${provider.displayName} sent the same page twice`,

@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
 /** A hash, so the values themselves are not kept. */
-export function tokenCacheKey(identity: unknown[]): string {
-	return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+export function hashOf(values: unknown[]): string {
+	return createHash('sha256').update(JSON.stringify(values)).digest('hex');
 }
 
 export interface SessionToken {
@@ -29,7 +29,7 @@ export const sessionTokenProperty: INodeProperties = {
 const BOUND_TOKEN = /^([0-9a-f]{32})(?:@(\d+))?:([\s\S]+)$/;
 
 function fingerprintOf(identity: unknown[]): string {
-	return tokenCacheKey(identity).slice(0, 32);
+	return hashOf(identity).slice(0, 32);
 }
 
 export function storedSessionToken(credentials: ICredentialDataDecryptedObject, identity: unknown[]): SessionToken | undefined {

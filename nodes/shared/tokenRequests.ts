@@ -2,7 +2,7 @@ import type { IExecuteData, IExecuteSingleFunctions, IN8nHttpFullResponse } from
 
 import { wrapHttpRequest } from './n8nInternals';
 import { oncePerNodeRun } from './nodeRun';
-import { tokenCacheKey } from './storedToken';
+import { hashOf } from './storedToken';
 import { pause, withinDeadline } from './timeout';
 import { TOKEN_REQUEST, type MarkedRequest } from './tokenEndpoint';
 import { UserError } from './userError';
@@ -52,7 +52,7 @@ export function governTokenRequests(context: IExecuteSingleFunctions, timeoutMs:
 	wrapHttpRequest(context, (send) => async (request: MarkedRequest) => {
 		if (!request[TOKEN_REQUEST]) return await send(request);
 		const { method, url, baseURL, qs, body, auth, headers } = request;
-		const key = tokenCacheKey([method, baseURL, url, qs, body, auth, headers]);
+		const key = hashOf([method, baseURL, url, qs, body, auth, headers]);
 		const attempts = memory.get(key) ?? { failures: 0 };
 		memory.set(key, attempts);
 		if (attempts.final) {

@@ -2,7 +2,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { TokenRenewalNeeded } from './n8nInternals';
-import { storedAccessToken, storedForm, storedSessionToken, tokenCacheKey, type SessionToken } from './storedToken';
+import { storedAccessToken, storedForm, storedSessionToken, hashOf, type SessionToken } from './storedToken';
 import { CLOCK_SKEW_ALLOWANCE_MS } from './tokenExpiry';
 import { isPassingFailure } from './tokenEndpoint';
 import { UserError } from './userError';
@@ -57,7 +57,7 @@ export function keepTokenInProcess(credentials: ICredentialDataDecryptedObject):
 const renewalClaims = new WeakSet<ICredentialDataDecryptedObject>();
 
 function sessionOf(identity: unknown[]): Session {
-	const key = tokenCacheKey(identity);
+	const key = hashOf(identity);
 	if (!sessions.has(key)) sessions.set(key, {});
 	return sessions.get(key)!;
 }
