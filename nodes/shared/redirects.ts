@@ -32,7 +32,7 @@ export function redirectedRequest<T extends { url?: string; body?: unknown }>(re
 	return { ...request, url: next.url, method: next.method, body: next.keepBody ? request.body : undefined };
 }
 
-/** The next hop, undefined when not a redirect; a UserError for another origin or too many hops. */
+/** The next hop, undefined when not a redirect; a UserError, its message starting with `who`, for another origin or too many hops. */
 export function sameOriginRedirect(
 	who: string,
 	from: string,

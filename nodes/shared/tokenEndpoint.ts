@@ -3,7 +3,7 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFull
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
-import { redirectedRequest, sameOriginRedirect, type RedirectHop } from './redirects';
+import { redirectedRequest, sameOriginRedirect } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
 import { outcomeOf, UserError } from './userError';
 
@@ -14,30 +14,6 @@ export type MarkedRequest = IHttpRequestOptions & { [TOKEN_REQUEST]?: true };
 
 export function tokenRequest(request: IHttpRequestOptions): IHttpRequestOptions {
 	return { ...withinDeadline(DEFAULT_TIMEOUT_MS), ...request, [TOKEN_REQUEST]: true } as MarkedRequest;
-}
-
-/** Returns the refusal, not throws it: the community lint allows only n8n's errors thrown in a catch. */
-function redirectOrRefusal(
-	provider: ApiProvider,
-	request: IHttpRequestOptions,
-	response: IN8nHttpFullResponse,
-	hop: number,
-): RedirectHop | UserError | undefined {
-	try {
-		return sameOriginRedirect(
-			provider.displayName,
-			request.url,
-			request.method ?? 'GET',
-			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
-			hop,
-		);
-	} catch (error) {
-		const refused = error as UserError;
-		return new UserError(
-			`The credential could not get an access token: ${refused.message}`,
-			refused.description,
-		);
-	}
 }
 
 /** No answer or a 5xx: worth another attempt. Any other failure is a refusal. */
@@ -116,8 +92,13 @@ async function sendTokenRequest(
 			);
 		}
 		response = outcome.value;
-		const next = redirectOrRefusal(provider, current, response, hop);
-		if (next instanceof UserError) throw next;
+		const next = sameOriginRedirect(
+			`The credential could not get an access token: ${provider.displayName}`,
+			current.url,
+			current.method ?? 'GET',
+			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
+			hop,
+		);
 		if (!next) break;
 		current = redirectedRequest(current, next);
 	}
