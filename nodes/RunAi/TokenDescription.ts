@@ -1,9 +1,10 @@
-import { NodeOperationError, type IExecuteSingleFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
 import { bodyFromCredential, sendParameter, showForOperation } from '../shared/fields';
 import { itemCredentialData } from '../shared/nodeCredential';
 import { operationRouting } from '../shared/operation';
+import { nothingSent } from '../shared/parameters';
 import { headerValue, requiredText } from '../shared/validation';
 import { runAi, runAiLegacy } from './provider';
 
@@ -58,11 +59,11 @@ async function assertCredentialHoldsClient(context: IExecuteSingleFunctions): Pr
 	if (grantOf(context) !== 'client_credentials') return;
 	const credential = await itemCredentialData(context, 'runAiApi');
 	if (credential.authentication === 'clientCredentials' && credential.clientId && credential.clientSecret) return;
-	throw new NodeOperationError(context.getNode(), 'The Run:ai credential holds no client ID and secret', {
-		itemIndex: context.getItemIndex(),
-		description:
-			'Client ID and Secret is set to From the Credential, and the selected Run:ai credential uses an access token. Select a credential with Authentication: Client Credentials, or set Client ID and Secret to Entered in This Node. Nothing was sent.',
-	});
+	throw nothingSent(
+		context,
+		'The Run:ai credential holds no client ID and secret',
+		'Client ID and Secret is set to From the Credential, and the selected Run:ai credential uses an access token. Select a credential with Authentication: Client Credentials, or set Client ID and Secret to Entered in This Node.',
+	);
 }
 
 export const tokenOperations: INodeProperties = {
