@@ -49,7 +49,7 @@ describe('describeHttpFailure', () => {
 
 	test('reads Retry-After as seconds or as an HTTP date', () => {
 		const inSeconds = describeHttpFailure(provider, { status: 429, body: '', headers: { 'retry-after': '7' } });
-		expect(inSeconds.description).toContain('Retry in 7 seconds');
+		expect(inSeconds.description).toContain('Retry in 7 seconds, or space the requests out with Settings > Request Options > Batching.');
 		const date = new Date(Date.now() + 120_000).toUTCString();
 		const asDate = describeHttpFailure(provider, { status: 429, body: '', headers: { 'retry-after': date } });
 		expect(asDate.description).toMatch(/Retry in (119|120|121) seconds/);

@@ -90,8 +90,8 @@ export function describeHttpFailure(
 		const seconds = (provider.retryAfterSeconds ?? standardRetryAfterSeconds)(failure.headers);
 		sentences.push(
 			seconds === undefined
-				? 'The provider did not say when to retry; wait before running the node again, or space the requests out with the batching settings under Options.'
-				: `Retry in ${seconds} second${seconds === 1 ? '' : 's'}, or space the requests out with the batching settings under Options.`,
+				? 'The provider did not say when to retry; wait before running the node again, or space the requests out with Settings > Request Options > Batching.'
+				: `Retry in ${seconds} second${seconds === 1 ? '' : 's'}, or space the requests out with Settings > Request Options > Batching.`,
 		);
 	}
 	const hint = provider.statusHints?.[failure.status];
