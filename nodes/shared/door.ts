@@ -1,8 +1,8 @@
-import {
-	type DeclarativeRestApiSettings,
-	type ICredentialDataDecryptedObject,
-	type IExecutePaginationFunctions,
-	type INodeExecutionData,
+import type {
+	DeclarativeRestApiSettings,
+	ICredentialDataDecryptedObject,
+	IExecutePaginationFunctions,
+	INodeExecutionData,
 } from 'n8n-workflow';
 
 import { findHttpFailure, HttpStatusError } from './httpErrors';

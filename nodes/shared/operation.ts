@@ -1,13 +1,13 @@
-import {
-	type NodeOperationError,
-	type DeclarativeRestApiSettings,
-	type IExecutePaginationFunctions,
-	type IExecuteSingleFunctions,
-	type IN8nHttpFullResponse,
-	type INodeExecutionData,
-	type INodeProperties,
-	type INodePropertyRouting,
-	type INodeRequestOutput,
+import type {
+	DeclarativeRestApiSettings,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyRouting,
+	INodeRequestOutput,
+	NodeOperationError,
 } from 'n8n-workflow';
 
 import { withinConcurrencyLimit } from './concurrency';
@@ -107,7 +107,7 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 					if (response.statusCode >= 300) throw new HttpStatusError(response);
 					const answer = { status: response.statusCode, headers: response.headers, body: response.body };
 					if (isDocumentedAnswer(success, answer)) return items;
-						const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
+					const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
 					if (wrong) throw new UserError(wrong.message, wrong.description, String(response.statusCode));
 					return items;
 				},
