@@ -16,16 +16,24 @@ import { accessTokenToSend, sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 
 const showForClientCredentials = { show: { authentication: ['clientCredentials'] } };
+const showForApplication = { show: { authentication: ['application'] } };
+
+/** What the credential proves itself with: Run:ai 2.20 and later know clients, earlier ones applications (runai.md). */
+function grantOf(credentials: ICredentialDataDecryptedObject): Record<string, unknown> {
+	return credentials.authentication === 'application'
+		? { grantType: 'app_token', appID: credentials.appId, appSecret: credentials.appSecret }
+		: { grantType: 'client_credentials', clientID: credentials.clientId, clientSecret: credentials.clientSecret };
+}
 
 /** The values that decide which token the credential gets; its token is bound to them. */
 function identityOf(credentials: ICredentialDataDecryptedObject): unknown[] {
-	return ['runAi', baseUrlOf(credentials), credentials.clientId, credentials.clientSecret];
+	return ['runAi', baseUrlOf(credentials), ...Object.values(grantOf(credentials))];
 }
 
 /**
  * Run:ai sends every API call with `Authorization: Bearer`. The token is either pasted by the
- * user, or obtained by the credential itself from a client ID and secret with the client
- * credentials grant, kept, and renewed when Run:ai answers 401.
+ * user, or obtained by the credential itself (client credentials, or an application's app token
+ * before Run:ai 2.20), kept, and renewed when Run:ai answers 401.
  */
 export class RunAiApi implements ICredentialType {
 	name = 'runAiApi';
@@ -58,6 +66,11 @@ export class RunAiApi implements ICredentialType {
 					description: 'The credential gets a token with the client ID and secret, and renews it',
 				},
 				{
+					name: 'Application (Token Managed Automatically, Run:ai 2.19 and Earlier)',
+					value: 'application',
+					description: 'The credential gets a token with an application’s ID and secret (the app token grant), and renews it',
+				},
+				{
 					name: 'Access Token',
 					value: 'accessToken',
 					description: 'A token you obtained yourself; it is sent as it is',
@@ -87,6 +100,25 @@ export class RunAiApi implements ICredentialType {
 			displayOptions: showForClientCredentials,
 		},
 		{
+			displayName: 'Application ID',
+			name: 'appId',
+			type: 'string',
+			required: true,
+			default: '',
+			description: 'ID of a Run:ai application, on control planes before 2.20 (2.20 and later: use Client Credentials)',
+			displayOptions: showForApplication,
+		},
+		{
+			displayName: 'Application Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The secret shown when the application was created',
+			displayOptions: showForApplication,
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'string',
@@ -108,11 +140,7 @@ export class RunAiApi implements ICredentialType {
 			const body = await requestToken(this, runAi, {
 				method: 'POST',
 				url: `${baseUrl}/api/v1/token`,
-				body: {
-					grantType: 'client_credentials',
-					clientID: credentials.clientId,
-					clientSecret: credentials.clientSecret,
-				},
+				body: grantOf(credentials),
 			});
 			return {
 				accessToken: tokenField(body, 'accessToken', runAi),

@@ -74,7 +74,7 @@ describe('Token: Create sends each grant type with the keys Run:ai spells', () =
 		],
 		[
 			'app token (legacy)',
-			{ grantType: 'app_token', appId: RUNAI_APP.id, appSecret: RUNAI_APP.secret },
+			{ grantType: 'app_token', applicationFrom: 'node', appId: RUNAI_APP.id, appSecret: RUNAI_APP.secret },
 			{ grantType: 'app_token', appID: RUNAI_APP.id, appSecret: RUNAI_APP.secret },
 		],
 	])('%s', async (_grant, parameters, expectedBody) => {
@@ -225,10 +225,14 @@ describe('Create with the client credentials grant takes the client ID and secre
 		expect(created?.body).toEqual({ grantType: 'client_credentials', clientID: client.id, clientSecret: client.secret });
 	});
 
-	test('a credential with an access token instead is refused, naming what to change, before anything is sent', async () => {
-		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'accessToken', accessToken: 'pasted-token' });
+	test.each([
+		['an access token', { authentication: 'accessToken', accessToken: 'pasted-token' }],
+		['an application (2.19 and earlier)', { authentication: 'application', appId: RUNAI_APP.id, appSecret: RUNAI_APP.secret }],
+	])('a credential with %s instead is refused, naming what to change, before anything is sent', async (_, fields) => {
+		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, ...fields });
 		const error = errorOf(await n8n.run(tokenOperation('create', { grantType: 'client_credentials' }, credential)));
 		expect(error.message).toBe('The Run:ai credential holds no client ID and secret');
+		expect(error.description).toContain('does not use Client Credentials');
 		expect(error.description).toContain('Entered in This Node');
 		expect(runai.server.requests).toHaveLength(0);
 	});
@@ -250,7 +254,7 @@ describe('bad input is refused before anything is sent', () => {
 			authentication: 'accessToken',
 			accessToken: 'pasted-token',
 		});
-		const source = grantType === 'client_credentials' ? { clientCredentialsFrom: 'node' } : {};
+		const source = { client_credentials: { clientCredentialsFrom: 'node' }, app_token: { applicationFrom: 'node' } }[grantType] ?? {};
 		const result = await n8n.run({ ...tokenOperation('create', { grantType, ...source, ...parameters }, credential), items: [values] });
 		const error = errorOf(result);
 		expect(error.message).toBe(message);
@@ -272,6 +276,20 @@ test('Continue On Fail keeps every item, each paired with its input', async () =
 	expect(result.items[2].json.error).toBe('Run:ai: Invalid credentials (the password grant was refused)');
 	const passwordGrants = runai.server.requests.filter((r) => (r.body as { grantType?: string })?.grantType === 'password');
 	expect(passwordGrants.map((r) => (r.body as { username: string }).username)).toEqual([RUNAI_USER.username, 'eve']);
+});
+
+test('Create with the app token grant takes the application ID and secret from an Application credential by default', async () => {
+	const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'application', appId: RUNAI_APP.id, appSecret: RUNAI_APP.secret });
+	const result = await n8n.run(tokenOperation('create', { grantType: 'app_token' }, credential));
+	expect(result.error).toBeUndefined();
+	const created = runai.server.requestsTo('/api/v1/token').filter((request) => request.headers.authorization);
+	expect(created.map((request) => request.body)).toEqual([{ grantType: 'app_token', appID: RUNAI_APP.id, appSecret: RUNAI_APP.secret }]);
+
+	const error = errorOf(await n8n.run(tokenOperation('create', { grantType: 'app_token' })));
+	expect(error.message).toBe('The Run:ai credential holds no application ID and secret');
+	expect(error.description).toBe(
+		'Application ID and Secret is set to From the Credential, and the selected Run:ai credential does not use Application. Select a credential with Authentication: Application, or set Application ID and Secret to Entered in This Node. Nothing was sent.',
+	);
 });
 
 describe('Run:ai API credential', () => {
@@ -321,6 +339,37 @@ describe('Run:ai API credential', () => {
 		expect(result.error).toBeUndefined();
 		expect(tokenRequests()).toHaveLength(0);
 		expect(runai.server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${pasted}`));
+	});
+
+	test('application (Run:ai 2.19 and earlier): one token from the app_token grant serves every item, renewed after a 401', async () => {
+		const application = runai.addApplication();
+		const credential = n8n.addCredential('runAiApi', {
+			baseUrl: runai.server.url,
+			authentication: 'application',
+			appId: application.id,
+			appSecret: application.secret,
+		});
+		const first = await n8n.sendWithCredential('runAiApi', credential, listClusters(), { items: 5 });
+
+		expect(first.error).toBeUndefined();
+		expect(tokenRequests().map((request) => request.body)).toEqual([{ grantType: 'app_token', appID: application.id, appSecret: application.secret }]);
+		const issued = (tokenRequests()[0].response?.body as { accessToken: string }).accessToken;
+		expect(new Set(runai.server.requestsTo('/api/v1/clusters').map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${issued}`]));
+		expect(await n8n.testCredential(credentialType, credential)).toEqual({ ok: true });
+
+		runai.expireAccessTokens();
+		runai.server.clearRequests();
+		const second = await n8n.sendWithCredential('runAiApi', credential, listClusters(), { items: 3 });
+		expect(second.error).toBeUndefined();
+		expect(tokenRequests()).toHaveLength(1);
+	});
+
+	test('application: a refused secret shows Run:ai’s message without the secret', async () => {
+		const secret = 'stale-application-secret';
+		const credential = n8n.addCredential('runAiApi', { baseUrl: runai.server.url, authentication: 'application', appId: RUNAI_APP.id, appSecret: secret });
+		const result = await n8n.sendWithCredential('runAiApi', credential, listClusters());
+		expect(errorOf(result).message).toBe('The credential could not get an access token. Run:ai: Invalid credentials (the app_token grant was refused)');
+		expect(everythingShown(result)).not.toContain(secret);
 	});
 
 	test('its test request lists clusters, and a refused secret shows Run:ai’s message without the secret', async () => {

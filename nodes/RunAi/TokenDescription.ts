@@ -36,35 +36,85 @@ const grantRules: Record<string, z.ZodObject<z.ZodRawShape>> = {
 		password: requiredText('Password', { max: 255 }),
 	}),
 	external_token_exchange: z.object({ externalToken: requiredText('External Token', { max: 4096 }) }),
-	app_token: z.object({ appId: requiredText('Application ID'), appSecret: requiredText('Application Secret') }),
+	app_token: z.object({}),
+	app_token_in_node: z.object({ appId: requiredText('Application ID'), appSecret: requiredText('Application Secret') }),
 };
 
 const createOptionsRules = z.object({
 	options: z.object({ userAgent: headerValue('User-Agent').optional() }),
 });
 
-/** Where Create's client credentials grant takes the client ID and secret from. */
-const CLIENT_FROM = 'clientCredentialsFrom';
+/** Grants whose secret the Run:ai credential can hold: taken from it unless the user chooses to type it into the node. */
+const FROM_CREDENTIAL = {
+	client_credentials: {
+		parameter: 'clientCredentialsFrom',
+		label: 'Client ID and Secret',
+		what: 'client ID and secret',
+		authentication: 'clientCredentials',
+		authenticationName: 'Client Credentials',
+		fields: { clientID: 'clientId', clientSecret: 'clientSecret' },
+	},
+	app_token: {
+		parameter: 'applicationFrom',
+		label: 'Application ID and Secret',
+		what: 'application ID and secret',
+		authentication: 'application',
+		authenticationName: 'Application',
+		fields: { appID: 'appId', appSecret: 'appSecret' },
+	},
+};
+type GrantFromCredential = keyof typeof FROM_CREDENTIAL;
 
-const clientInNode = (context: IExecuteSingleFunctions) => context.getNodeParameter(CLIENT_FROM, 'credential') === 'node';
+const typedInNode = (context: IExecuteSingleFunctions, grant: GrantFromCredential) =>
+	context.getNodeParameter(FROM_CREDENTIAL[grant].parameter, 'credential') === 'node';
 
-/** The grant whose rules apply: the client credentials grant's depend on where its secret is. */
+/** The grant whose rules apply: a grant's secret is the node's to check only where it is typed into the node. */
 function grantOf(context: IExecuteSingleFunctions): string {
 	const grant = context.getNodeParameter('grantType') as string;
-	return grant === 'client_credentials' && clientInNode(context) ? 'client_credentials_in_node' : grant;
+	return grant in FROM_CREDENTIAL && typedInNode(context, grant as GrantFromCredential) ? `${grant}_in_node` : grant;
 }
 
-/** With the client ID and secret from the credential, the credential must hold them. */
-async function assertCredentialHoldsClient(context: IExecuteSingleFunctions): Promise<void> {
-	if (grantOf(context) !== 'client_credentials') return;
+/** With the secret from the credential, the credential must hold it. */
+async function assertCredentialHoldsSecret(context: IExecuteSingleFunctions): Promise<void> {
+	const grant = grantOf(context);
+	if (!(grant in FROM_CREDENTIAL)) return;
+	const { label, what, authentication, authenticationName, fields } = FROM_CREDENTIAL[grant as GrantFromCredential];
 	const credential = await itemCredentialData(context, 'runAiApi');
-	if (credential.authentication === 'clientCredentials' && credential.clientId && credential.clientSecret) return;
+	if (credential.authentication === authentication && Object.values(fields).every((field) => credential[field])) return;
 	throw nothingSent(
 		context,
-		'The Run:ai credential holds no client ID and secret',
-		'Client ID and Secret is set to From the Credential, and the selected Run:ai credential uses an access token. Select a credential with Authentication: Client Credentials, or set Client ID and Secret to Entered in This Node.',
+		`The Run:ai credential holds no ${what}`,
+		`${label} is set to From the Credential, and the selected Run:ai credential does not use ${authenticationName}. Select a credential with Authentication: ${authenticationName}, or set ${label} to Entered in This Node.`,
 	);
 }
+
+/** The choice between the credential's secret and one typed into the node, for one grant. */
+function secretFromField(grant: GrantFromCredential): INodeProperties {
+	const { parameter, label, what, authenticationName, fields } = FROM_CREDENTIAL[grant];
+	return {
+		displayName: label,
+		name: parameter,
+		type: 'options',
+		options: [
+			{
+				name: 'From the Credential',
+				value: 'credential',
+				description: `The ${what} of the Run:ai credential selected above (Authentication: ${authenticationName})`,
+			},
+			{
+				name: 'Entered in This Node',
+				value: 'node',
+				description: 'Typed into this node: the secret is saved in the workflow and exported with it',
+			},
+		],
+		default: 'credential',
+		displayOptions: showForGrants(grant),
+		routing: bodyFromCredential('runAiApi', fields, (context) => !typedInNode(context, grant)),
+	};
+}
+
+const showTypedInNode = (grant: GrantFromCredential) =>
+	showFor('create', { grantType: [grant], [FROM_CREDENTIAL[grant].parameter]: ['node'] });
 
 export const tokenOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -84,7 +134,7 @@ export const tokenOperations: INodeProperties = {
 				tokenLifetime: 'expiresIn',
 				input: (context) =>
 					(grantRules[grantOf(context)] ?? z.object({})).merge(createOptionsRules),
-				check: assertCredentialHoldsClient,
+				check: assertCredentialHoldsSecret,
 			}),
 		},
 		{
@@ -214,29 +264,10 @@ export const tokenFields: INodeProperties[] = [
 		displayOptions: showFor('create'),
 		routing: sendInBody('grantType'),
 	},
-	{
-		displayName: 'Client ID and Secret',
-		name: CLIENT_FROM,
-		type: 'options',
-		options: [
-			{
-				name: 'From the Credential',
-				value: 'credential',
-				description: 'The Client ID and Client Secret of the Run:ai credential selected above',
-			},
-			{
-				name: 'Entered in This Node',
-				value: 'node',
-				description: 'Typed into this node: the secret is saved in the workflow and exported with it',
-			},
-		],
-		default: 'credential',
-		displayOptions: showForGrants('client_credentials'),
-		routing: bodyFromCredential('runAiApi', { clientID: 'clientId', clientSecret: 'clientSecret' }, (context) => !clientInNode(context)),
-	},
+	secretFromField('client_credentials'),
 	{
 		...clientIdField,
-		displayOptions: showFor('create', { grantType: ['client_credentials'], [CLIENT_FROM]: ['node'] }),
+		displayOptions: showTypedInNode('client_credentials'),
 		routing: sendInBody('clientID'),
 	},
 	{ ...clientIdField, displayOptions: showForGrants('refresh_token', 'exchange_token'), routing: sendInBody('clientID') },
@@ -249,7 +280,7 @@ export const tokenFields: INodeProperties[] = [
 		default: '',
 		description:
 			'The secret of that application or service account. It is saved in the workflow and exported with it: keep it in the Run:ai credential instead where you can.',
-		displayOptions: showFor('create', { grantType: ['client_credentials'], [CLIENT_FROM]: ['node'] }),
+		displayOptions: showTypedInNode('client_credentials'),
 		routing: sendInBody('clientSecret'),
 	},
 	{ ...refreshTokenField, displayOptions: showForGrants('refresh_token'), routing: sendInBody('refreshToken') },
@@ -287,6 +318,7 @@ export const tokenFields: INodeProperties[] = [
 		displayOptions: showForGrants('external_token_exchange'),
 		routing: sendInBody('externalToken'),
 	},
+	secretFromField('app_token'),
 	{
 		displayName: 'Application ID',
 		name: 'appId',
@@ -294,7 +326,7 @@ export const tokenFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The ID of the Run:ai application that gets the token',
-		displayOptions: showForGrants('app_token'),
+		displayOptions: showTypedInNode('app_token'),
 		routing: sendInBody('appID'),
 	},
 	{
@@ -304,8 +336,9 @@ export const tokenFields: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		description: 'The secret of that application',
-		displayOptions: showForGrants('app_token'),
+		description:
+			'The secret of that application. It is saved in the workflow and exported with it: keep it in the Run:ai credential instead where you can.',
+		displayOptions: showTypedInNode('app_token'),
 		routing: sendInBody('appSecret'),
 	},
 	{

@@ -49,6 +49,8 @@ export class RunAiMock {
 
 	/** Applications allowed the client credentials grant: client ID to secret. */
 	private readonly clients = new Map([[RUNAI_CLIENT.id, RUNAI_CLIENT.secret]]);
+	/** Applications of control planes before 2.20, for the app_token grant. */
+	private readonly applications = new Map([[RUNAI_APP.id, RUNAI_APP.secret]]);
 
 	/** Access tokens issued, with their expiry time (epoch ms). */
 	private readonly accessTokens = new Map<string, number>();
@@ -77,6 +79,13 @@ export class RunAiMock {
 		const client = { id: mintToken('client'), secret: mintToken('secret') };
 		this.clients.set(client.id, client.secret);
 		return client;
+	}
+
+	/** The same for an application of a control plane before 2.20 (the app_token grant). */
+	addApplication(): { id: string; secret: string } {
+		const application = { id: mintToken('app'), secret: mintToken('secret') };
+		this.applications.set(application.id, application.secret);
+		return application;
 	}
 
 	/** Makes every access token issued so far expire now. */
@@ -122,7 +131,7 @@ export class RunAiMock {
 				body.clientID === RUNAI_CLIENT.id && body.code === RUNAI_AUTH_CODE && body.redirectUri === RUNAI_REDIRECT_URI,
 			password: body.username === RUNAI_USER.username && body.password === RUNAI_USER.password,
 			external_token_exchange: body.externalToken === RUNAI_EXTERNAL_TOKEN,
-			app_token: body.appID === RUNAI_APP.id && body.appSecret === RUNAI_APP.secret,
+			app_token: this.applications.get(String(body.appID)) === body.appSecret,
 		};
 		if (!accepted[grantType]) return this.badRequest('Invalid credentials', `the ${grantType} grant was refused`);
 		if (grantType === 'refresh_token') this.refreshTokens.delete(String(body.refreshToken));
