@@ -82,6 +82,12 @@ describe('redactSecrets', () => {
 		expect(redactSecrets('… value=ü was rejected', [secret])).toBe('…[redacted] was rejected');
 	});
 
+	test('searches a run of millions of base64 characters without failing, and still finds the secret in it', () => {
+		const run = `${'x'.repeat(9_000_000)}${base64(`token=${secret}`)}`;
+		const redacted = redactSecrets(`body: ${run}`, [secret]);
+		expect(redacted.length).toBeLessThan(run.length);
+	});
+
 	test('leaves ordinary words alone, even when a secret ends or starts with them', () => {
 		expect(redactSecrets('password rejected', ['runai-user-password'])).toBe('password rejected');
 		expect(redactSecrets('HTTP 400 Bad Request', ['abc'])).toBe('HTTP 400 Bad Request');
