@@ -2,7 +2,7 @@
  * Guarantees that must hold for every request and every error, not only on the path they were
  * first written for: the token a credential manages is hidden like its stored secrets, hiding
  * never fails whatever a secret's size, a node's own URL field and its proxy follow the
- * credential's URL rules, the Timeout bounds the whole answer, Return All follows the API's
+ * credential's URL rules, the Timeout bounds the whole answer and its size is capped, Return All follows the API's
  * own end markers, and a credential left over from another resource does not stop an
  * operation that takes none.
  */
@@ -134,6 +134,47 @@ describe('time: the Timeout bounds the whole request', () => {
 		const result = await n8n.run(knetikGetAll({ limit: 1, requestOptions: { timeout: 3_000_000_000 } }));
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
+	});
+});
+
+describe('size: an answer is read up to 10 MB, then dropped', () => {
+	const FLOOD = 64 * 1024 * 1024;
+	const flooded = (path: string) => knetik.server.requests.find((request) => request.rawPath === path)?.response?.sentBytes ?? 0;
+
+	test('an operation’s answer', async () => {
+		const credentials = knetikClient();
+		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials }); // the token, fetched beforehand
+		knetik.server.clearRequests();
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 200, floodBytes: FLOOD });
+		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
+		expect(errorOf(result).message).toBe('Knetik Cloud sent an answer larger than 10 MB, the most the node reads');
+		expect(flooded('/auth/tokens')).toBeLessThan(FLOOD / 2);
+	});
+
+	test('an error’s answer: the status is shown, the body is not held', async () => {
+		const credentials = knetikClient();
+		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
+		knetik.server.clearRequests();
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 403, floodBytes: FLOOD });
+		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
+		expect(errorOf(result).message).toBe('Knetik Cloud answered HTTP 403 Forbidden');
+		expect(flooded('/auth/tokens')).toBeLessThan(FLOOD / 2);
+	});
+
+	test('an error’s answer just under the cap is searched for secrets without failing', async () => {
+		const credentials = knetikClient();
+		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 403, floodBytes: 9 * 1024 * 1024 });
+		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
+		expect(errorOf(result).message).toBe('Knetik Cloud answered HTTP 403 Forbidden');
+	});
+
+	test('a credential’s token request', async () => {
+		knetik.server.answerWhen((request) => request.rawPath === '/oauth/token', { status: 200, floodBytes: FLOOD });
+		const result = await n8n.run(knetikGetAll({ limit: 1 }));
+		expect(errorOf(result).message).toMatch(/^The credential "[^"]+" could not get an access token: Knetik Cloud sent an answer larger than 10 MB, the most the node reads$/);
+		expect(flooded('/oauth/token')).toBeLessThan(FLOOD / 2);
+		expect(listCalls()).toHaveLength(0);
 	});
 });
 

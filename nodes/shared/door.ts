@@ -5,6 +5,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
+import { readFailedAnswer } from './answer';
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
@@ -49,7 +50,7 @@ export interface DoorRules {
 /** A token request sharing the Timeout ends at the same moment, with a more precise error: let it win. */
 const SETTLE_MS = 250;
 
-/** The one way out for an item's requests: URL rules on every address, one deadline, same-origin redirects only. */
+/** The one way out for an item's requests: URL rules on every address, one deadline, same-origin redirects only, answers read by answer.ts. */
 export function theDoor(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
@@ -67,6 +68,7 @@ export function theDoor(
 				abortSignal: deadline,
 				disableFollowRedirect: true,
 				sendCredentialsOnCrossOriginRedirect: false,
+				encoding: 'stream',
 			},
 		};
 		assertNoRefusedToken(context);
@@ -74,7 +76,10 @@ export function theDoor(
 			const field = isAbsoluteUrl(current.options.url ?? '') ? 'The request URL' : 'Base URL';
 			assertSendable(requestUrlOf(current.options), field, rules.allowHttp);
 			assertSafeProxy(current.options.proxy, rules.allowHttp);
-			const sending = outcomeOf(sendKeepingErrorAnswers(context, current, itemCredential));
+			const sending = outcomeOf(sendKeepingErrorAnswers(context, current, itemCredential)).then(async (outcome) => {
+				if ('error' in outcome) await readFailedAnswer(outcome.error, provider.displayName, rules.timeoutMs);
+				return outcome;
+			});
 			// n8n replaces the abort signal of an authenticated request with the execution's own,
 			// so the deadline cannot always stop the request: the item stops waiting for it.
 			const passed = { error: Object.assign(new Error(`timeout of ${rules.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) };

@@ -1,5 +1,6 @@
 import type {
 	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
@@ -10,6 +11,7 @@ import type {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { readAnswer } from './answer';
 import { withinConcurrencyLimit } from './concurrency';
 import { allowsUnencryptedHttp } from './credentialAuth';
 import { theDoor } from './door';
@@ -102,7 +104,10 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 			...spec.output,
 			// First of all, so that nothing builds an item from an answer that is not the documented one.
 			postReceive: [
-				async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+				async function (this: IExecuteSingleFunctions, _: INodeExecutionData[], response: IN8nHttpFullResponse) {
+					// The door asked for a stream; n8n's own item holds it, so the item is built again.
+					response.body = await readAnswer(response.body, provider.displayName, requestTimeout(this));
+					const items = [{ json: response.body as IDataObject }];
 					// Only where asked for (sendKeepingErrorAnswers, door.ts).
 					if (response.statusCode >= 300) throw new HttpStatusError(response);
 					const answer = { status: response.statusCode, headers: response.headers, body: response.body };

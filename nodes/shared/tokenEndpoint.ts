@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
+import { readAnswer } from './answer';
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
@@ -59,21 +60,26 @@ async function sendTokenRequest(
 	successStatus: number,
 	secrets: string[],
 ): Promise<IDataObject> {
+	const who = `The credential could not get an access token: ${provider.displayName}`;
 	let current: IHttpRequestOptions = request;
 	let response: IN8nHttpFullResponse;
 	for (let hop = 0; ; hop++) {
 		const outcome = await outcomeOf<IN8nHttpFullResponse>(
-			helper.helpers.httpRequest(
-				tokenRequest({
-					json: true,
-					...current,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					disableFollowRedirect: true,
-					sendCredentialsOnCrossOriginRedirect: false,
-				}),
-			),
+			helper.helpers
+				.httpRequest(
+					tokenRequest({
+						json: true,
+						...current,
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+						disableFollowRedirect: true,
+						sendCredentialsOnCrossOriginRedirect: false,
+						encoding: 'stream',
+					}),
+				)
+				.then(async (answer: IN8nHttpFullResponse) => ({ ...answer, body: await readAnswer(answer.body, who, DEFAULT_TIMEOUT_MS) })),
 		);
+		if ('error' in outcome && outcome.error instanceof UserError) throw outcome.error;
 		if ('error' in outcome && isTimeout(outcome.error)) {
 			const waited = timeoutOf(outcome.error);
 			throw failedForAPassingReason(
@@ -93,7 +99,7 @@ async function sendTokenRequest(
 		}
 		response = outcome.value;
 		const next = sameOriginRedirect(
-			`The credential could not get an access token: ${provider.displayName}`,
+			who,
 			current.url,
 			current.method ?? 'GET',
 			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },

@@ -29,6 +29,10 @@ export interface MockResponse {
 	headers?: Record<string, string>;
 	/** Sends the headers at once, then the body one byte every this many ms: a server that trickles. */
 	trickleMs?: number;
+	/** Instead of `body`, a JSON object padded to this many bytes, as fast as the client reads: an answer too big to hold. */
+	floodBytes?: number;
+	/** Recorded: the bytes of `floodBytes` sent before the client hung up. */
+	sentBytes?: number;
 }
 
 /** Answers a request; `params` holds the values of the route's `:name` segments. */
@@ -210,6 +214,10 @@ export class MockServer {
 		if (response.body !== undefined) headers['content-type'] ??= 'application/json';
 		request.response = { ...response, headers };
 		res.writeHead(response.status, headers);
+		if (response.floodBytes !== undefined) {
+			await this.flood(res, response.floodBytes, request.response!);
+			return;
+		}
 		const body = response.rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
 		if (response.trickleMs === undefined || body === undefined) {
 			res.end(body);
@@ -222,6 +230,17 @@ export class MockServer {
 			res.write(Buffer.from([byte]));
 		}
 		res.end();
+	}
+
+	private async flood(res: ServerResponse, bytes: number, recorded: MockResponse): Promise<void> {
+		const chunk = Buffer.alloc(64 * 1024, 'x');
+		res.write('{"padding":"');
+		recorded.sentBytes = 0;
+		while (recorded.sentBytes < bytes && !res.destroyed) {
+			recorded.sentBytes += chunk.length;
+			if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+		}
+		res.end('"}');
 	}
 
 	private async route(request: RecordedRequest): Promise<MockResponse> {

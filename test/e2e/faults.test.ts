@@ -1,7 +1,7 @@
 /**
  * Issue 10's destructive cases in a real n8n, installed from the package tarball: a Delete
  * whose Username resolves to nothing, scopes that resolve to nothing, a Revoke answered by a
- * captive portal, and an operation the node does not have; and a rule's own message from zod,
+ * captive portal, an answer too large to hold, and an operation the node does not have; and a rule's own message from zod,
  * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
 import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
@@ -91,6 +91,14 @@ beforeAll(async () => {
 				name: 'List tokens',
 				type: 'knetikCloud',
 				parameters: { authentication: 'password', operation: 'getAll', limit: 1, requestOptions: { timeout: 1500 } },
+				credentials: password,
+			},
+		]),
+		chainWorkflow('e2eFaultFlood', 'An API that answers with more than 10 MB', [
+			{
+				name: 'List tokens',
+				type: 'knetikCloud',
+				parameters: { authentication: 'password', operation: 'getAll', limit: 1 },
 				credentials: password,
 			},
 		]),
@@ -254,6 +262,24 @@ test(
 		try {
 			const error = stoppedWith(await n8n.execute('e2eFaultApiTimeout'));
 			expect(error.message).toBe('Knetik Cloud did not answer within 1.5 seconds');
+		} finally {
+			knetik.server.clearFaults();
+		}
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'an answer larger than 10 MB is dropped with an error saying so, and read no further, on n8n 1.x as on 2.x',
+	async () => {
+		const { knetik } = n8n.mocks.mocks;
+		const flood = 64 * 1024 * 1024;
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 200, floodBytes: flood });
+		try {
+			knetik.server.clearRequests();
+			const error = stoppedWith(await n8n.execute('e2eFaultFlood'));
+			expect(error.message).toBe('Knetik Cloud sent an answer larger than 10 MB, the most the node reads');
+			expect(knetik.server.requestsTo('/auth/tokens')[0].response?.sentBytes).toBeLessThan(flood / 2);
 		} finally {
 			knetik.server.clearFaults();
 		}
