@@ -6,6 +6,11 @@
  * own end markers, and a credential left over from another resource does not stop an
  * operation that takes none.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
+
 import got from 'got';
 
 import { createMocks } from '../scripts/mocks.ts';
@@ -99,10 +104,45 @@ describe('the door: every address a request contacts follows the URL rules', () 
 		expect(confluent.server.requests).toHaveLength(0);
 	});
 
-	test('a plain-http proxy on another machine is refused before the API key is sent', async () => {
+	test('a plain-http proxy on another machine is refused for a plain-http address, before the API key is sent', async () => {
 		const result = await n8n.run({ ...knetikGetAll({ limit: 1, requestOptions: { proxy: 'http://10.255.255.1:3128', timeout: 1500 } }) });
-		expect(errorOf(result).message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) uses unencrypted http:\/\//);
+		expect(errorOf(result).message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) for a request to an http:\/\/ address uses unencrypted http:\/\//);
 		expect(knetik.server.requests).toHaveLength(0);
+	});
+
+	describe('a plain-http proxy', () => {
+		const seen: string[] = [];
+		const proxy = createServer((request, response) => {
+			seen.push(`${request.method} ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
+			response.writeHead(502).end();
+		});
+		proxy.on('connect', (request: IncomingMessage, socket: Duplex) => {
+			seen.push(`CONNECT ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
+			socket.destroy();
+		});
+		beforeAll(async () => await new Promise<void>((resolve) => proxy.listen(0, '0.0.0.0', resolve)));
+		afterAll(async () => await new Promise((resolve) => proxy.close(resolve)));
+		beforeEach(() => (seen.length = 0));
+
+		// This machine's own network address, which the URL rules take for another machine.
+		const elsewhere = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
+		const proxyOn = (host: string) => `http://${host}:${(proxy.address() as AddressInfo).port}`;
+		const getResources = (baseUrl: string, proxyUrl: string) => ({
+			node: 'confluentCloud',
+			parameters: { resource: 'sharedToken', operation: 'getResources', token: 'share-token-value', requestOptions: { proxy: proxyUrl, timeout: 1000 } },
+			credentials: { confluentCloudApi: n8n.addCredential('confluentCloudApi', { baseUrl, apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret }) },
+		});
+
+		test(`on another machine (${elsewhere}) carries an https:// request: n8n asks it for a tunnel, so it sees the host, not the API key`, async () => {
+			await n8n.run(getResources('https://127.0.0.1:9', proxyOn(elsewhere)));
+			expect(seen).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
+		});
+
+		test('reads the whole of an http:// request, API key included: why that case is refused off this machine', async () => {
+			await n8n.run(getResources(confluent.server.url, proxyOn('127.0.0.1')));
+			expect(seen).toHaveLength(1);
+			expect(seen[0]).toMatch(new RegExp(`^POST ${confluent.server.url}/cdx/v1/shared-tokens:resources authorization: Basic `));
+		});
 	});
 });
 

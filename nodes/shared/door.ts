@@ -74,8 +74,9 @@ export function theDoor(
 		assertNoRefusedToken(context);
 		for (let hop = 0; ; hop++) {
 			const field = isAbsoluteUrl(current.options.url ?? '') ? 'The request URL' : 'Base URL';
-			assertSendable(requestUrlOf(current.options), field, rules.allowHttp);
-			assertSafeProxy(current.options.proxy, rules.allowHttp);
+			const url = requestUrlOf(current.options);
+			assertSendable(url, field, rules.allowHttp);
+			assertSafeProxy(current.options.proxy, url, rules.allowHttp);
 			const sending = outcomeOf(sendKeepingErrorAnswers(context, current, itemCredential)).then(async (outcome) => {
 				if ('error' in outcome) await readFailedAnswer(outcome.error, provider.displayName, rules.timeoutMs);
 				return outcome;

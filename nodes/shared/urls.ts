@@ -41,11 +41,15 @@ export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp
 	}
 }
 
-/** n8n's proxy settings take an http:// proxy for https:// addresses too. */
-export function assertSafeProxy(proxy: { host?: string; protocol?: string } | string | undefined, allowHttp: boolean | undefined): void {
-	if (!proxy) return;
+/** n8n tunnels an https:// request through any proxy (CONNECT: the proxy sees the host only); an http:// one it hands over whole. */
+export function assertSafeProxy(
+	proxy: { host?: string; protocol?: string } | string | undefined,
+	target: string,
+	allowHttp: boolean | undefined,
+): void {
+	if (!proxy || parsedUrl(target)?.protocol !== 'http:') return;
 	const url = typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`;
-	assertEncryptedUnlessLocal(url, 'The proxy (Settings > Request Options > Proxy)', allowHttp);
+	assertEncryptedUnlessLocal(url, 'The proxy (Settings > Request Options > Proxy) for a request to an http:// address', allowHttp);
 }
 
 /** For every address at the moment it is sent; axios would send user:password@ as Basic auth. */
