@@ -1,9 +1,15 @@
 /**
  * Issue 10's destructive cases in a real n8n, installed from the package tarball: a Delete
  * whose Username resolves to nothing, scopes that resolve to nothing, a Revoke answered by a
- * captive portal, an answer too large to hold, and an operation the node does not have; and a rule's own message from zod,
+ * captive portal, an answer too large to hold, a proxy, and an operation the node does not have; and a rule's own message from zod,
  * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
+
+import { CLOUD_API_KEY } from '../../scripts/mock/confluent.ts';
 import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
 import { itemsOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
@@ -14,12 +20,26 @@ const longTerm = { c2mLongTermTokenApi: { id: 'tlC2mLongTerm001', name: 'C2M Lon
 const runAi = { runAiApi: { id: 'tlRunAiApi000001', name: 'Run:ai API (sandbox)' } };
 const confluentApi = { confluentCloudApi: { id: 'tlConfluentApi01', name: 'Confluent Cloud API (sandbox)' } };
 const wrongPassword = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikWrongPw1', name: 'Knetik Cloud with a wrong password' } };
+const confluentHttps = { confluentCloudApi: { id: 'tlConfluentTls01', name: 'Confluent Cloud at an https:// address' } };
 const expiredOnIssue = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikExpired1', name: 'Knetik Cloud whose tokens arrive expired' } };
 
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
 
+// A plain-http proxy on this machine's network address, which the URL rules take for another machine.
+const proxySaw: string[] = [];
+const proxy = createServer((request, response) => {
+	proxySaw.push(`${request.method} ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
+	response.writeHead(502).end();
+});
+proxy.on('connect', (request: IncomingMessage, socket: Duplex) => {
+	proxySaw.push(`CONNECT ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
+	socket.destroy();
+});
+const elsewhere = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
+
 beforeAll(async () => {
+	await new Promise<void>((resolve) => proxy.listen(0, '0.0.0.0', resolve));
 	n8n = await startRealN8n();
 	revocable = n8n.mocks.mocks.c2m.issueLongTermToken();
 	await n8n.importCredentials([
@@ -27,6 +47,11 @@ beforeAll(async () => {
 			...wrongPassword.knetikCloudPasswordOAuth2Api,
 			type: 'knetikCloudPasswordOAuth2Api',
 			data: { baseUrl: n8n.mocks.urls.knetik, username: KNETIK_ADMIN_USER.username, password: 'not-the-password', clientId: KNETIK_PUBLIC_CLIENT },
+		},
+		{
+			...confluentHttps.confluentCloudApi,
+			type: 'confluentCloudApi',
+			data: { baseUrl: 'https://127.0.0.1:9', apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret },
 		},
 		{
 			...expiredOnIssue.knetikCloudPasswordOAuth2Api,
@@ -110,6 +135,19 @@ beforeAll(async () => {
 				credentials: password,
 			},
 		]),
+		chainWorkflow('e2eFaultTunnel', 'An https:// address through a plain-http proxy elsewhere', [
+			{
+				name: 'Get its resources',
+				type: 'confluentCloud',
+				parameters: {
+					resource: 'sharedToken',
+					operation: 'getResources',
+					token: 'share-token-value',
+					requestOptions: { proxy: `http://${elsewhere}:${(proxy.address() as AddressInfo).port}`, timeout: 1500 },
+				},
+				credentials: confluentHttps,
+			},
+		]),
 		chainWorkflow('e2eFaultNotText', 'A share token that is not text', [
 			{
 				name: 'Get its resources',
@@ -131,6 +169,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
+	await new Promise((resolve) => proxy.close(resolve));
 });
 
 test(
@@ -295,6 +334,16 @@ test(
 		const error = stoppedWith(await n8n.execute('e2eFaultProxy'));
 		expect(error.message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) for a request to an http:\/\/ address uses unencrypted http:\/\//);
 		expect(knetik.server.requestsTo('/auth/tokens')).toEqual([]);
+	},
+	E2E_TIMEOUT,
+);
+
+test(
+	'a plain-http proxy elsewhere carries an https:// request as a tunnel: it sees the host, not the API key',
+	async () => {
+		proxySaw.length = 0;
+		stoppedWith(await n8n.execute('e2eFaultTunnel'));
+		expect(proxySaw).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
 	},
 	E2E_TIMEOUT,
 );
