@@ -6,17 +6,13 @@
  * own end markers, and a credential left over from another resource does not stop an
  * operation that takes none.
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
-import type { Duplex } from 'node:stream';
-
 import got from 'got';
 
 import { createMocks } from '../scripts/mocks.ts';
 import type { N8nHarness, RunOptions } from './harness/n8n.ts';
 import { IDENTITY_POOL_ID, CLOUD_API_KEY } from '../scripts/mock/confluent.ts';
 import { IDP_CLIENT } from '../scripts/mock/identityProvider.ts';
+import { NETWORK_ADDRESS, RecordingProxy } from '../scripts/mock/recordingProxy.ts';
 import type { RecordedRequest } from '../scripts/mock/server.ts';
 import { errorOf, everythingShown, harnessWithEverything, serveDuringTests } from './support.ts';
 
@@ -111,37 +107,26 @@ describe('the door: every address a request contacts follows the URL rules', () 
 	});
 
 	describe('a plain-http proxy', () => {
-		const seen: string[] = [];
-		const proxy = createServer((request, response) => {
-			seen.push(`${request.method} ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
-			response.writeHead(502).end();
-		});
-		proxy.on('connect', (request: IncomingMessage, socket: Duplex) => {
-			seen.push(`CONNECT ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
-			socket.destroy();
-		});
-		beforeAll(async () => await new Promise<void>((resolve) => proxy.listen(0, '0.0.0.0', resolve)));
-		afterAll(async () => await new Promise((resolve) => proxy.close(resolve)));
-		beforeEach(() => (seen.length = 0));
+		const proxy = new RecordingProxy();
+		beforeAll(async () => await proxy.start());
+		afterAll(async () => await proxy.stop());
+		beforeEach(() => (proxy.seen.length = 0));
 
-		// This machine's own network address, which the URL rules take for another machine.
-		const elsewhere = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
-		const proxyOn = (host: string) => `http://${host}:${(proxy.address() as AddressInfo).port}`;
 		const getResources = (baseUrl: string, proxyUrl: string) => ({
 			node: 'confluentCloud',
 			parameters: { resource: 'sharedToken', operation: 'getResources', token: 'share-token-value', requestOptions: { proxy: proxyUrl, timeout: 1000 } },
 			credentials: { confluentCloudApi: n8n.addCredential('confluentCloudApi', { baseUrl, apiKey: CLOUD_API_KEY.key, apiSecret: CLOUD_API_KEY.secret }) },
 		});
 
-		test(`on another machine (${elsewhere}) carries an https:// request: n8n asks it for a tunnel, so it sees the host, not the API key`, async () => {
-			await n8n.run(getResources('https://127.0.0.1:9', proxyOn(elsewhere)));
-			expect(seen).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
+		test(`on another machine (${NETWORK_ADDRESS}) carries an https:// request: n8n asks it for a tunnel, so it sees the host, not the API key`, async () => {
+			await n8n.run(getResources('https://127.0.0.1:9', proxy.url()));
+			expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
 		});
 
 		test('reads the whole of an http:// request, API key included: why that case is refused off this machine', async () => {
-			await n8n.run(getResources(confluent.server.url, proxyOn('127.0.0.1')));
-			expect(seen).toHaveLength(1);
-			expect(seen[0]).toMatch(new RegExp(`^POST ${confluent.server.url}/cdx/v1/shared-tokens:resources authorization: Basic `));
+			await n8n.run(getResources(confluent.server.url, proxy.url('127.0.0.1')));
+			expect(proxy.seen).toHaveLength(1);
+			expect(proxy.seen[0]).toMatch(new RegExp(`^POST ${confluent.server.url}/cdx/v1/shared-tokens:resources authorization: Basic `));
 		});
 	});
 });

@@ -4,13 +4,9 @@
  * captive portal, an answer too large to hold, a proxy, and an operation the node does not have; and a rule's own message from zod,
  * which n8n lends to the package (see validation.ts), on every n8n line tested.
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
-import type { Duplex } from 'node:stream';
-
 import { CLOUD_API_KEY } from '../../scripts/mock/confluent.ts';
 import { KNETIK_ADMIN_USER, KNETIK_PUBLIC_CLIENT } from '../../scripts/mock/knetik.ts';
+import { RecordingProxy } from '../../scripts/mock/recordingProxy.ts';
 import { itemsOf, startRealN8n, stoppedWith, type RealN8n } from './n8n-cli.ts';
 import { E2E_TIMEOUT, INSTALL_TIMEOUT } from './timeouts.ts';
 import { chainWorkflow, httpRequest, items } from './workflows.ts';
@@ -26,20 +22,10 @@ const expiredOnIssue = { knetikCloudPasswordOAuth2Api: { id: 'tlKnetikExpired1',
 let n8n: RealN8n;
 let revocable: { id: string; value: string };
 
-// A plain-http proxy on this machine's network address, which the URL rules take for another machine.
-const proxySaw: string[] = [];
-const proxy = createServer((request, response) => {
-	proxySaw.push(`${request.method} ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
-	response.writeHead(502).end();
-});
-proxy.on('connect', (request: IncomingMessage, socket: Duplex) => {
-	proxySaw.push(`CONNECT ${request.url} authorization: ${request.headers.authorization ?? 'none'}`);
-	socket.destroy();
-});
-const elsewhere = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
+const proxy = new RecordingProxy();
 
 beforeAll(async () => {
-	await new Promise<void>((resolve) => proxy.listen(0, '0.0.0.0', resolve));
+	await proxy.start();
 	n8n = await startRealN8n();
 	revocable = n8n.mocks.mocks.c2m.issueLongTermToken();
 	await n8n.importCredentials([
@@ -143,7 +129,7 @@ beforeAll(async () => {
 					resource: 'sharedToken',
 					operation: 'getResources',
 					token: 'share-token-value',
-					requestOptions: { proxy: `http://${elsewhere}:${(proxy.address() as AddressInfo).port}`, timeout: 1500 },
+					requestOptions: { proxy: proxy.url(), timeout: 1500 },
 				},
 				credentials: confluentHttps,
 			},
@@ -169,7 +155,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
-	await new Promise((resolve) => proxy.close(resolve));
+	await proxy.stop();
 });
 
 test(
@@ -341,9 +327,9 @@ test(
 test(
 	'a plain-http proxy elsewhere carries an https:// request as a tunnel: it sees the host, not the API key',
 	async () => {
-		proxySaw.length = 0;
+		proxy.seen.length = 0;
 		stoppedWith(await n8n.execute('e2eFaultTunnel'));
-		expect(proxySaw).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
+		expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
 	},
 	E2E_TIMEOUT,
 );
