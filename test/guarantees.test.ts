@@ -102,8 +102,21 @@ describe('the door: every address a request contacts follows the URL rules', () 
 
 	test('a plain-http proxy on another machine is refused for a plain-http address, before the API key is sent', async () => {
 		const result = await n8n.run({ ...knetikGetAll({ limit: 1, requestOptions: { proxy: 'http://10.255.255.1:3128', timeout: 1500 } }) });
-		expect(errorOf(result).message).toMatch(/^The proxy \(Settings > Request Options > Proxy\) for a request to an http:\/\/ address uses unencrypted http:\/\//);
+		expect(errorOf(result).message).toBe('The proxy would read this http:// request whole, secrets included');
 		expect(knetik.server.requests).toHaveLength(0);
+	});
+
+	test('in n8n’s HTTP Request node too, the credential refuses a plain-http proxy on another machine for a plain-http address', async () => {
+		const client = knetik.addAdminClient();
+		const credential = n8n.addCredential('knetikCloudOAuth2Api', { baseUrl: knetik.server.url, clientId: client.id, clientSecret: client.secret });
+		const result = await n8n.sendWithCredential('knetikCloudOAuth2Api', credential, {
+			url: `${knetik.server.url}/auth/tokens`,
+			method: 'GET',
+			proxy: { host: '10.255.255.1', port: 3128, protocol: 'http' },
+			timeout: 1500,
+		});
+		expect(errorOf(result).message).toBe('The proxy would read this http:// request whole, secrets included');
+		expect(listCalls()).toHaveLength(0);
 	});
 
 	describe('a plain-http proxy', () => {

@@ -51,7 +51,7 @@ function readCapped(stream: AnswerStream, who: string, timeoutMs: number): Promi
 				stop(
 					new UserError(
 						`${who} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, the most the node reads`,
-						'The node stopped reading there and used none of it. The documented answers are a few kilobytes, so the address may not be the API’s: check the base URL (in the credential, or the node’s Base URL field).',
+						`The node stopped reading at ${MAX_ANSWER_BYTES / 1024 / 1024} MB and used none of it. The documented answers are a few kilobytes, so the address may not be the API’s: check the base URL (in the credential, or the node’s Base URL field).`,
 					),
 				);
 		});

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperti
 
 import { requestUrlOf } from './redirects';
 import { accessTokenToSend } from './tokenSessions';
-import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, checkedUrl } from './urls';
+import { ALLOW_UNENCRYPTED_HTTP, assertEncryptedUnlessLocal, assertSafeProxy, checkedUrl } from './urls';
 
 export function baseUrlProperty({
 	defaultUrl,
@@ -45,17 +45,18 @@ type Authenticate = (
 	requestOptions: IHttpRequestOptions,
 ) => Promise<IHttpRequestOptions>;
 
-/** sendCredentialsOnCrossOriginRedirect matters in n8n's HTTP Request node, which follows redirects. */
+/** The address and proxy rules hold in n8n's HTTP Request node too; sendCredentialsOnCrossOriginRedirect matters there, as it follows redirects. */
 export function authenticateWith(
 	partsOf: (credentials: ICredentialDataDecryptedObject) => CredentialParts | Promise<CredentialParts>,
 ): Authenticate {
 	return async (credentials, requestOptions) => {
-			if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
+		if (credentials.baseUrl !== undefined) baseUrlOf(credentials);
 		const target = requestUrlOf({
 			baseURL: requestOptions.baseURL,
 			url: requestOptions.url ?? (requestOptions as { uri?: string }).uri,
 		});
 		assertEncryptedUnlessLocal(target, 'The request URL', allowsUnencryptedHttp(credentials));
+		assertSafeProxy(requestOptions.proxy, target, allowsUnencryptedHttp(credentials));
 		const parts = await partsOf(credentials);
 		return {
 			...requestOptions,

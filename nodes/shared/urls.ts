@@ -47,9 +47,13 @@ export function assertSafeProxy(
 	target: string,
 	allowHttp: boolean | undefined,
 ): void {
-	if (!proxy || parsedUrl(target)?.protocol !== 'http:') return;
-	const url = typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`;
-	assertEncryptedUnlessLocal(url, 'The proxy (Settings > Request Options > Proxy) for a request to an http:// address', allowHttp);
+	if (!proxy || allowHttp || parsedUrl(target)?.protocol !== 'http:') return;
+	const url = parsedUrl(typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`);
+	if (url?.protocol !== 'http:' || isLoopback(url.hostname)) return;
+	throw new UserError(
+		'The proxy would read this http:// request whole, secrets included',
+		`The node’s proxy (Settings > Request Options > Proxy; in the HTTP Request node, Options > Proxy) is a plain http:// proxy on another machine, and the request goes to an http:// address. Use an https:// address (a proxy then only tunnels it, unread), an https:// proxy or one on this machine${allowHttp === undefined ? '' : ', or turn on Allow Unencrypted HTTP (Insecure) in the credential'}. Nothing was sent.`,
+	);
 }
 
 /** For every address at the moment it is sent; axios would send user:password@ as Basic auth. */
