@@ -132,12 +132,16 @@ describe('the door: every address a request contacts follows the URL rules', () 
 		});
 
 		test(`on another machine (${NETWORK_ADDRESS}) carries an https:// request: n8n asks it for a tunnel, so it sees the host, not the API key`, async () => {
-			await n8n.run(getResources('https://127.0.0.1:9', proxy.url()));
+			const result = await n8n.run(getResources('https://127.0.0.1:9', proxy.url()));
 			expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:9 authorization: none']);
+			expect(errorOf(result).description).toMatch(/went through the proxy in Settings > Request Options > Proxy/);
 		});
 
 		test('reads the whole of an http:// request, API key included: why that case is refused off this machine', async () => {
-			await n8n.run(getResources(confluent.server.url, proxy.url('127.0.0.1')));
+			const result = await n8n.run(getResources(confluent.server.url, proxy.url('127.0.0.1')));
+			// Its 502 reads like Confluent's own answer, so the error says a proxy was in the way.
+			expect(errorOf(result).message).toBe('Confluent Cloud answered HTTP 502 Bad Gateway');
+			expect(errorOf(result).description).toMatch(/The request went through the proxy in Settings > Request Options > Proxy, which may have answered or failed in Confluent Cloud’s place: check it\.$/);
 			expect(proxy.seen).toHaveLength(1);
 			expect(proxy.seen[0]).toMatch(new RegExp(`^POST ${confluent.server.url}/cdx/v1/shared-tokens:resources authorization: Basic `));
 		});

@@ -74,6 +74,11 @@ async function withCredentialName(context: IExecutePaginationFunctions, message:
 	return name ? message.replace(/\b(the credential)\b/i, `$1 "${name}"`) : message;
 }
 
+function usesProxy(context: IExecuteSingleFunctions): boolean {
+	const { proxy } = context.getNodeParameter('requestOptions', {}) as { proxy?: unknown };
+	return typeof proxy === 'string' && proxy.trim() !== '';
+}
+
 /** The way back: every error leaving an operation is worded here, with every secret the item knows removed. */
 export async function toUserError(
 	context: IExecutePaginationFunctions,
@@ -110,6 +115,10 @@ export async function toUserError(
 		// n8n words network failures well; the transport error itself holds the request's headers.
 		message = (error as Error)?.message || `The request to ${provider.displayName} failed`;
 		description = (error as NodeApiError)?.description ?? undefined;
+	}
+	if (!own && usesProxy(context)) {
+		// A proxy answers or fails in the API's place (a refused tunnel, for one), and reads like the API.
+		description = `${description ? `${description} ` : ''}The request went through the proxy in Settings > Request Options > Proxy, which may have answered or failed in ${provider.displayName}’s place: check it.`;
 	}
 	// n8n 1.x drops the cause of a credential's error, so its message is recognised by its words.
 	if (own || message.startsWith('The credential ')) message = await withCredentialName(context, message);
