@@ -183,32 +183,22 @@ describe('size: an answer is read up to 10 MB, then dropped', () => {
 	const FLOOD = 64 * 1024 * 1024;
 	const flooded = (path: string) => knetik.server.requests.find((request) => request.rawPath === path)?.response?.sentBytes ?? 0;
 
-	test('an operation’s answer', async () => {
-		const credentials = knetikClient();
-		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials }); // the token, fetched beforehand
-		knetik.server.clearRequests();
-		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 200, floodBytes: FLOOD });
-		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
-		expect(errorOf(result).message).toBe('Knetik Cloud sent an answer larger than 10 MB, the most the node reads');
-		expect(flooded('/auth/tokens')).toBeLessThan(FLOOD / 2);
-	});
-
-	test('an error’s answer: the status is shown, the body is not held', async () => {
+	/** The token is fetched beforehand, so the flood meets the call itself. */
+	async function listTokensAnswered(status: number, floodBytes: number) {
 		const credentials = knetikClient();
 		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
 		knetik.server.clearRequests();
-		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 403, floodBytes: FLOOD });
-		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
-		expect(errorOf(result).message).toBe('Knetik Cloud answered HTTP 403 Forbidden');
-		expect(flooded('/auth/tokens')).toBeLessThan(FLOOD / 2);
-	});
+		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status, floodBytes });
+		return errorOf(await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials })).message;
+	}
 
-	test('an error’s answer just under the cap is searched for secrets without failing', async () => {
-		const credentials = knetikClient();
-		await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
-		knetik.server.answerWhen((request) => request.rawPath === '/auth/tokens', { status: 403, floodBytes: 9 * 1024 * 1024 });
-		const result = await n8n.run({ ...knetikGetAll({ limit: 1 }), credentials });
-		expect(errorOf(result).message).toBe('Knetik Cloud answered HTTP 403 Forbidden');
+	test.each([
+		['an operation’s answer', 200, FLOOD, 'Knetik Cloud sent an answer larger than 10 MB, the most the node reads'],
+		['an error’s answer: the status is shown, the body is not held', 403, FLOOD, 'Knetik Cloud answered HTTP 403 Forbidden'],
+		['an error’s answer just under the cap is searched for secrets without failing', 403, 9 * 1024 * 1024, 'Knetik Cloud answered HTTP 403 Forbidden'],
+	])('%s', async (_, status, floodBytes, message) => {
+		expect(await listTokensAnswered(status, floodBytes)).toBe(message);
+		expect(flooded('/auth/tokens')).toBeLessThan(FLOOD / 2);
 	});
 
 	test('a credential’s token request', async () => {
