@@ -29,10 +29,15 @@ export function parsedUrl(url: string, base?: string): URL | undefined {
 	}
 }
 
+/** Anyone on the way to another machine reads plain http://. */
+function plainHttpElsewhere(url: string): boolean {
+	const parsed = parsedUrl(url);
+	return parsed?.protocol === 'http:' && !isLoopback(parsed.hostname);
+}
+
 /** `allowHttp` is undefined where no credential offers the option. */
 export function assertEncryptedUnlessLocal(url: string, field: string, allowHttp: boolean | undefined): void {
-	const parsed = parsedUrl(url);
-	if (parsed?.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp) {
+	if (plainHttpElsewhere(url) && !allowHttp) {
 		throw unsafeUrl(
 			allowHttp === undefined
 				? `${field} uses unencrypted http://, which would send secrets in clear text: use https://`
@@ -48,8 +53,7 @@ export function assertSafeProxy(
 	allowHttp: boolean | undefined,
 ): void {
 	if (!proxy || allowHttp || parsedUrl(target)?.protocol !== 'http:') return;
-	const url = parsedUrl(typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`);
-	if (url?.protocol !== 'http:' || isLoopback(url.hostname)) return;
+	if (!plainHttpElsewhere(typeof proxy === 'string' ? proxy : `${proxy.protocol ?? 'http'}://${proxy.host ?? ''}`)) return;
 	throw new UserError(
 		'The proxy would read this http:// request whole, secrets included',
 		`The node’s proxy (Settings > Request Options > Proxy; in the HTTP Request node, Options > Proxy) is a plain http:// proxy on another machine, and the request goes to an http:// address. Use an https:// address (a proxy then only tunnels it, unread), an https:// proxy or one on this machine${allowHttp === undefined ? '' : ', or turn on Allow Unencrypted HTTP (Insecure) in the credential'}. Nothing was sent.`,
