@@ -19,6 +19,7 @@ describe('describeHttpFailure', () => {
 	test('reads a JSON body that arrived as text', () => {
 		const { message, description } = describeHttpFailure(provider, {
 			status: 400,
+			statusText: 'Bad Request',
 			body: '{"message":"bad field"}',
 			headers: { 'x-request-id': 'req-1' },
 		});
@@ -29,6 +30,7 @@ describe('describeHttpFailure', () => {
 	test('ignores an HTML error page, and says so', () => {
 		const { message, description } = describeHttpFailure(provider, {
 			status: 502,
+			statusText: 'Bad Gateway',
 			body: '<html><body>Bad gateway</body></html>',
 			headers: {},
 		});
@@ -59,9 +61,9 @@ describe('describeHttpFailure', () => {
 });
 
 test('findHttpFailure finds the response however deep n8n wrapped it', () => {
-	const transport = { message: 'Request failed', response: { status: 404, data: { message: 'gone' }, headers: { a: 'b' } } };
+	const transport = { message: 'Request failed', response: { status: 404, statusText: 'Not Found', data: { message: 'gone' }, headers: { a: 'b' } } };
 	const wrapped = { message: 'wrapped', cause: { message: 'again', cause: transport } };
-	expect(findHttpFailure(wrapped)).toEqual({ status: 404, body: { message: 'gone' }, headers: { a: 'b' } });
+	expect(findHttpFailure(wrapped)).toEqual({ status: 404, statusText: 'Not Found', body: { message: 'gone' }, headers: { a: 'b' } });
 	expect(findHttpFailure(new Error('no response'))).toBeUndefined();
 });
 

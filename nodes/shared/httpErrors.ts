@@ -7,25 +7,11 @@ import { causeChain, UserError } from './userError';
 
 export interface HttpFailure {
 	status: number;
+	/** The reason phrase the server sent ("Forbidden"). */
+	statusText?: string;
 	body: unknown;
 	headers: ResponseHeaders;
 }
-
-const REASON_PHRASES: Record<number, string> = {
-	400: 'Bad Request',
-	401: 'Unauthorized',
-	403: 'Forbidden',
-	404: 'Not Found',
-	405: 'Method Not Allowed',
-	409: 'Conflict',
-	415: 'Unsupported Media Type',
-	422: 'Unprocessable Entity',
-	429: 'Too Many Requests',
-	500: 'Internal Server Error',
-	502: 'Bad Gateway',
-	503: 'Service Unavailable',
-	504: 'Gateway Timeout',
-};
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -76,7 +62,7 @@ export function describeHttpFailure(
 	const requestId =
 		details.requestId ??
 		(provider.requestIdHeader ? responseHeader(failure.headers, provider.requestIdHeader) : undefined);
-	const status = `HTTP ${failure.status}${REASON_PHRASES[failure.status] ? ` ${REASON_PHRASES[failure.status]}` : ''}`;
+	const status = `HTTP ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ''}`;
 	const providerMessage = details.message ? truncate(details.message) : undefined;
 
 	const sentences = [
@@ -107,16 +93,15 @@ export function describeHttpFailure(
 
 /** An error status that came back as an answer (`ignoreHttpStatusErrors`), shaped like a transport error. */
 export class HttpStatusError extends Error {
-	response: { status: number; data: unknown; headers: ResponseHeaders };
+	response: { status: number; statusText?: string; data: unknown; headers: ResponseHeaders };
 
-	constructor(answer: { statusCode: number; body: unknown; headers: ResponseHeaders }) {
+	constructor(answer: { statusCode: number; statusMessage?: string; body: unknown; headers: ResponseHeaders }) {
 		super(`HTTP ${answer.statusCode}`);
 		this.name = 'HttpStatusError';
-		this.response = { status: answer.statusCode, data: answer.body, headers: answer.headers };
+		this.response = { status: answer.statusCode, statusText: answer.statusMessage, data: answer.body, headers: answer.headers };
 	}
 }
 
-/** Where n8n 1.x dropped a NodeApiError's cause, only its `httpCode` and `context.data` are left. */
 export function findHttpFailure(error: unknown): HttpFailure | undefined {
 	for (const current of causeChain(error, 4)) {
 		if (!isRecord(current)) break;
@@ -124,14 +109,11 @@ export function findHttpFailure(error: unknown): HttpFailure | undefined {
 		if (isRecord(response) && typeof response.status === 'number') {
 			return {
 				status: response.status,
+				statusText: typeof response.statusText === 'string' ? response.statusText : undefined,
 				body: response.data,
 				headers: isRecord(response.headers) ? response.headers : {},
 			};
 		}
-	}
-	const { httpCode, context } = (isRecord(error) ? error : {}) as { httpCode?: unknown; context?: { data?: unknown } };
-	if (typeof httpCode === 'string' && /^[1-5]\d\d$/.test(httpCode)) {
-		return { status: Number(httpCode), body: context?.data, headers: {} };
 	}
 	return undefined;
 }

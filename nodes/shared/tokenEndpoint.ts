@@ -112,6 +112,7 @@ async function sendTokenRequest(
 		// Cleaned before the message is shortened, so no cut-off secret is left behind.
 		const { message, description } = describeHttpFailure(provider, {
 			status: response.statusCode,
+			statusText: response.statusMessage,
 			body: redactDeep(response.body, secrets),
 			headers: response.headers,
 		});
