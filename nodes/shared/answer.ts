@@ -4,7 +4,7 @@
  */
 import type { IN8nHttpResponse } from 'n8n-workflow';
 
-import { MAX_TIMEOUT_MS } from './timeout';
+import { MAX_TIMEOUT_MS, timeoutError } from './timeout';
 import { causeChain, UserError } from './userError';
 
 /** The documented answers are a few kilobytes; a page of 100 Knetik tokens, a few hundred. */
@@ -41,8 +41,7 @@ function readCapped(stream: AnswerStream, who: string, timeoutMs: number): Promi
 			stream.destroy();
 			reject(error);
 		};
-		const onDeadline = () =>
-			stop(Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }));
+		const onDeadline = () => stop(timeoutError(timeoutMs));
 		deadline.addEventListener('abort', onDeadline, { once: true });
 		stream.on('data', (chunk: Buffer) => {
 			size += chunk.length;

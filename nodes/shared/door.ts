@@ -9,8 +9,8 @@ import { readFailedAnswer } from './answer';
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
-import { isAbsoluteUrl, redirectedRequest, requestUrlOf, sameOriginRedirect } from './redirects';
-import { MAX_TIMEOUT_MS, pause, whenAborted, withinDeadline } from './timeout';
+import { followingSameOrigin, isAbsoluteUrl, requestUrlOf } from './redirects';
+import { MAX_TIMEOUT_MS, pause, timeoutError, whenAborted, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
 import { SESSION_TOKEN } from './storedToken';
 import { outcomeOf } from './userError';
@@ -59,53 +59,40 @@ export function theDoor(
 ): IExecutePaginationFunctions['makeRoutingRequest'] {
 	return async (requestData: RequestData) => {
 		const { timeout, abortSignal: deadline } = withinDeadline(rules.timeoutMs);
-		let current: RequestData = {
-			...requestData,
-			options: {
-				...requestData.options,
-				// The deadline must fire first: n8n 1.x words a socket timeout as "The connection was aborted".
-				timeout: Math.min(timeout + 1000, MAX_TIMEOUT_MS),
-				abortSignal: deadline,
-				disableFollowRedirect: true,
-				sendCredentialsOnCrossOriginRedirect: false,
-				encoding: 'stream',
-			},
+		const first = {
+			...requestData.options,
+			// The deadline must fire first: n8n 1.x words a socket timeout as "The connection was aborted".
+			timeout: Math.min(timeout + 1000, MAX_TIMEOUT_MS),
+			abortSignal: deadline,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			encoding: 'stream' as const,
 		};
 		assertNoRefusedToken(context);
-		for (let hop = 0; ; hop++) {
-			const field = isAbsoluteUrl(current.options.url ?? '') ? 'The request URL' : 'Base URL';
-			const url = requestUrlOf(current.options);
-			assertSendable(url, field, rules.allowHttp);
-			assertSafeProxy(current.options.proxy, url, rules.allowHttp);
-			const sending = outcomeOf(sendKeepingErrorAnswers(context, current, itemCredential)).then(async (outcome) => {
+		const sendHop = async (options: RequestData['options']) => {
+			const url = requestUrlOf(options);
+			assertSendable(url, isAbsoluteUrl(options.url ?? '') ? 'The request URL' : 'Base URL', rules.allowHttp);
+			assertSafeProxy(options.proxy, url, rules.allowHttp);
+			const sending = outcomeOf(sendKeepingErrorAnswers(context, { ...requestData, options }, itemCredential)).then(async (outcome) => {
 				if ('error' in outcome) await readFailedAnswer(outcome.error, provider.displayName, rules.timeoutMs);
 				return outcome;
 			});
 			// n8n replaces the abort signal of an authenticated request with the execution's own,
 			// so the deadline cannot always stop the request: the item stops waiting for it.
-			const passed = { error: Object.assign(new Error(`timeout of ${rules.timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }) };
-			const outcome = await Promise.race([
+			const passed = { error: timeoutError(rules.timeoutMs) };
+			return await Promise.race([
 				sending,
 				whenAborted(deadline).then(async () => await Promise.race([sending, pause(SETTLE_MS).then(() => passed)])),
 			]);
-			if ('value' in outcome) {
-				if (itemCredential) checkSentWithRunCredential(context);
-				return outcome.value;
-			}
-			const failure = findHttpFailure(outcome.error);
-			if (failure?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);
-			const next =
-				failure &&
-				sameOriginRedirect(
-					provider.displayName,
-					requestUrlOf(current.options),
-					current.options.method ?? 'GET',
-					failure,
-					hop,
-				);
-			if (!next) throw outcome.error;
-			// The new address carries its own query.
-			current = { ...current, options: { ...redirectedRequest(current.options, next), qs: {} } };
+		};
+		const outcome = await followingSameOrigin(provider.displayName, first, sendHop, (result) =>
+			'error' in result ? findHttpFailure(result.error) : undefined,
+		);
+		if ('value' in outcome) {
+			if (itemCredential) checkSentWithRunCredential(context);
+			return outcome.value;
 		}
+		if (findHttpFailure(outcome.error)?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);
+		throw outcome.error;
 	};
 }

@@ -22,18 +22,34 @@ export function requestUrlOf(options: { baseURL?: string; url?: string }): strin
 	return `${options.baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
-export interface RedirectHop {
+interface RedirectHop {
 	url: string;
 	method: string;
 	keepBody: boolean;
 }
 
-export function redirectedRequest<T extends { url?: string; body?: unknown }>(request: T, next: RedirectHop): T {
-	return { ...request, url: next.url, method: next.method, body: next.keepBody ? request.body : undefined };
+type Hop = { url?: string; baseURL?: string; method?: string; body?: unknown; qs?: object };
+
+/** The one redirect loop: `send` sends one hop; where `answerOf` finds a same-origin redirect in its result, the next hop is sent. */
+export async function followingSameOrigin<R extends Hop, T>(
+	who: string,
+	request: R,
+	send: (request: R) => Promise<T>,
+	answerOf: (result: T) => { status: number; headers: Record<string, unknown> } | undefined,
+): Promise<T> {
+	let current = request;
+	for (let hop = 0; ; hop++) {
+		const result = await send(current);
+		const answer = answerOf(result);
+		const next = answer && sameOriginRedirect(who, requestUrlOf(current), current.method ?? 'GET', answer, hop);
+		if (!next) return result;
+		// The new address carries its own query.
+		current = { ...current, url: next.url, method: next.method, body: next.keepBody ? current.body : undefined, qs: {} } as R;
+	}
 }
 
 /** The next hop, undefined when not a redirect; a UserError, its message starting with `who`, for another origin or too many hops. */
-export function sameOriginRedirect(
+function sameOriginRedirect(
 	who: string,
 	from: string,
 	method: string,

@@ -21,6 +21,11 @@ export function pause(ms: number): Promise<void> {
 	return whenAborted(AbortSignal.timeout(Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS)));
 }
 
+/** Shaped as axios's own, so that isTimeout and timeoutOf read it. */
+export function timeoutError(timeoutMs: number): Error {
+	return Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' });
+}
+
 export function isTimeout(error: unknown): boolean {
 	for (const current of causeChain(error, 5)) {
 		const { code, message } = current as { code?: unknown; message?: unknown };

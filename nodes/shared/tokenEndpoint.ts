@@ -4,7 +4,7 @@ import { readAnswer } from './answer';
 import { describeHttpFailure, undocumentedAnswer } from './httpErrors';
 import type { ApiProvider } from './provider';
 import { redactDeep, redactSecrets, secretValuesByName } from './redaction';
-import { redirectedRequest, sameOriginRedirect } from './redirects';
+import { followingSameOrigin } from './redirects';
 import { DEFAULT_TIMEOUT_MS, inSeconds, isTimeout, timeoutOf, withinDeadline } from './timeout';
 import { outcomeOf, UserError } from './userError';
 
@@ -61,9 +61,7 @@ async function sendTokenRequest(
 	secrets: string[],
 ): Promise<IDataObject> {
 	const who = `The credential could not get an access token: ${provider.displayName}`;
-	let current: IHttpRequestOptions = request;
-	let response: IN8nHttpFullResponse;
-	for (let hop = 0; ; hop++) {
+	const sendHop = async (current: IHttpRequestOptions) => {
 		const outcome = await outcomeOf<IN8nHttpFullResponse>(
 			helper.helpers
 				.httpRequest(
@@ -79,8 +77,9 @@ async function sendTokenRequest(
 				)
 				.then(async (answer: IN8nHttpFullResponse) => ({ ...answer, body: await readAnswer(answer.body, who, DEFAULT_TIMEOUT_MS) })),
 		);
-		if ('error' in outcome && outcome.error instanceof UserError) throw outcome.error;
-		if ('error' in outcome && isTimeout(outcome.error)) {
+		if ('value' in outcome) return outcome.value;
+		if (outcome.error instanceof UserError) throw outcome.error;
+		if (isTimeout(outcome.error)) {
 			const waited = timeoutOf(outcome.error);
 			throw failedForAPassingReason(
 				new UserError(
@@ -89,25 +88,14 @@ async function sendTokenRequest(
 				),
 			);
 		}
-		if ('error' in outcome) {
-			throw failedForAPassingReason(
-				new UserError(
-					`The credential could not reach ${provider.displayName} to get an access token`,
-					`${request.method ?? 'GET'} ${request.url} failed: ${(outcome.error as Error).message}. Check the base URL in the credential.`,
-				),
-			);
-		}
-		response = outcome.value;
-		const next = sameOriginRedirect(
-			who,
-			current.url,
-			current.method ?? 'GET',
-			{ status: response.statusCode, headers: response.headers as Record<string, unknown> },
-			hop,
+		throw failedForAPassingReason(
+			new UserError(
+				`The credential could not reach ${provider.displayName} to get an access token`,
+				`${request.method ?? 'GET'} ${request.url} failed: ${(outcome.error as Error).message}. Check the base URL in the credential.`,
+			),
 		);
-		if (!next) break;
-		current = redirectedRequest(current, next);
-	}
+	};
+	const response = await followingSameOrigin(who, request, sendHop, (answer) => ({ status: answer.statusCode, headers: answer.headers }));
 	if (response.statusCode >= 400) {
 		// Cleaned before the message is shortened, so no cut-off secret is left behind.
 		const { message, description } = describeHttpFailure(provider, {
