@@ -103,14 +103,19 @@ test('a redirect within the origin is followed, and one to another origin is ref
 	expect(otherOrigin.requests).toEqual([]);
 });
 
-test('after a 401, n8n renews the credential’s token and resends: one refused request, as on 2.x', async () => {
+test.each([
+	['stored', false],
+	// n8n resolves such a credential per item; the package passes each item's own copy.
+	['set by an expression on the item', true],
+])('after a 401, n8n renews the credential’s token and resends: one refused request, as on 2.x (client secret %s)', async (_, byExpression) => {
 	const client = knetik.addAdminClient();
 	const credential = n8n.addCredential('knetikCloudOAuth2Api', {
 		baseUrl: knetik.server.url,
 		clientId: client.id,
-		clientSecret: client.secret,
+		clientSecret: byExpression ? '={{ $json.secret }}' : client.secret,
 	});
 	const getAll: RunOptions = {
+		items: [{ secret: client.secret }],
 		node: 'knetikCloud',
 		parameters: { authentication: 'clientCredentials', resource: 'token', operation: 'getAll', limit: 1 },
 		credentials: { knetikCloudOAuth2Api: credential },

@@ -5,7 +5,7 @@
 import type { IN8nHttpResponse } from 'n8n-workflow';
 
 import { MAX_TIMEOUT_MS, timeoutError } from './timeout';
-import { causeChain, UserError } from './userError';
+import { UserError } from './userError';
 
 /** The documented answers are a few kilobytes; a page of 100 Knetik tokens, a few hundred. */
 export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
@@ -73,14 +73,4 @@ export async function readAnswer(body: unknown, who: string, timeoutMs: number):
 		reads.set(body, read);
 	}
 	return await read;
-}
-
-/** An HTTP error keeps its answer at `response.data`; past the cap it holds no body, the status still counts. */
-export async function readFailedAnswer(error: unknown, who: string, timeoutMs: number): Promise<void> {
-	for (const current of causeChain(error, 4)) {
-		const response = (current as { response?: { data?: unknown } } | null)?.response;
-		if (response && isStream(response.data)) {
-			response.data = await readAnswer(response.data, who, timeoutMs).catch(() => undefined);
-		}
-	}
 }

@@ -5,10 +5,9 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { readFailedAnswer } from './answer';
 import { findHttpFailure, HttpStatusError } from './httpErrors';
 import type { ApiProvider } from './provider';
-import { checkSentWithRunCredential, n8nKeepsHttpErrors } from './n8nInternals';
+import { checkSentWithRunCredential } from './n8nInternals';
 import { followingSameOrigin, isAbsoluteUrl, requestUrlOf } from './redirects';
 import { MAX_TIMEOUT_MS, pause, timeoutError, whenAborted, withinDeadline } from './timeout';
 import { assertNoRefusedToken, refusedFreshToken } from './tokenRequests';
@@ -18,33 +17,32 @@ import { assertSafeProxy, assertSendable } from './urls';
 
 type RequestData = DeclarativeRestApiSettings.ResultOptions;
 
-/** Where n8n 1.x would drop a failed request's answer, it comes back as one for the first postReceive to throw. */
+/**
+ * Error statuses come back as answers, for the first postReceive to throw with their body (n8n 1.x
+ * drops it from its errors), on both lines alike. n8n then renews no token on a 401 itself, so a
+ * token-managing credential's request is resent once, the item's copy of its token emptied: n8n
+ * renews an empty token before sending (a per-item credential's renews as its token was refused).
+ */
 async function sendKeepingErrorAnswers(
 	context: IExecutePaginationFunctions,
 	requestData: RequestData,
-	itemCredential: ICredentialDataDecryptedObject | undefined,
+	rules: DoorRules,
 ): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	if (n8nKeepsHttpErrors(node)) return await context.makeRoutingRequest(requestData);
-	const outcome = await outcomeOf(
-		context.makeRoutingRequest({ ...requestData, options: { ...requestData.options, ignoreHttpStatusErrors: true } }),
-	);
+	const send = () => context.makeRoutingRequest({ ...requestData, options: { ...requestData.options, ignoreHttpStatusErrors: true } });
+	const outcome = await outcomeOf(send());
 	if ('value' in outcome) return outcome.value;
-	const hasCredential = Object.keys(node.credentials ?? {}).length > 0;
-	if (outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && hasCredential) {
-		// n8n renews an empty token before sending, so the resend does not reuse the dead one.
-		if (itemCredential && SESSION_TOKEN in itemCredential) itemCredential[SESSION_TOKEN] = '';
-		return await context.makeRoutingRequest(requestData);
-	}
-	throw outcome.error;
+	if (!(outcome.error instanceof HttpStatusError && outcome.error.response.status === 401 && rules.managesToken)) throw outcome.error;
+	if (rules.itemCredential && SESSION_TOKEN in rules.itemCredential) rules.itemCredential[SESSION_TOKEN] = '';
+	return await send();
 }
 
 export interface DoorRules {
 	timeoutMs: number;
 	/** undefined when the item sends without a credential. */
 	allowHttp: boolean | undefined;
-	/** n8n has already renewed such a credential's token after a 401 by the time the answer gets here. */
 	managesToken: boolean;
+	/** The item's copy of the node run's credential, where items share one (nodeCredential.ts). */
+	itemCredential?: ICredentialDataDecryptedObject;
 }
 
 /** A token request sharing the Timeout ends at the same moment, with a more precise error: let it win. */
@@ -54,7 +52,6 @@ const SETTLE_MS = 250;
 export function theDoor(
 	context: IExecutePaginationFunctions,
 	provider: ApiProvider,
-	itemCredential: ICredentialDataDecryptedObject | undefined,
 	rules: DoorRules,
 ): IExecutePaginationFunctions['makeRoutingRequest'] {
 	return async (requestData: RequestData) => {
@@ -73,10 +70,7 @@ export function theDoor(
 			const url = requestUrlOf(options);
 			assertSendable(url, isAbsoluteUrl(options.url ?? '') ? 'The request URL' : 'Base URL', rules.allowHttp);
 			assertSafeProxy(options.proxy, url, rules.allowHttp);
-			const sending = outcomeOf(sendKeepingErrorAnswers(context, { ...requestData, options }, itemCredential)).then(async (outcome) => {
-				if ('error' in outcome) await readFailedAnswer(outcome.error, provider.displayName, rules.timeoutMs);
-				return outcome;
-			});
+			const sending = outcomeOf(sendKeepingErrorAnswers(context, { ...requestData, options }, rules));
 			// n8n replaces the abort signal of an authenticated request with the execution's own,
 			// so the deadline cannot always stop the request: the item stops waiting for it.
 			const passed = { error: timeoutError(rules.timeoutMs) };
@@ -89,7 +83,7 @@ export function theDoor(
 			'error' in result ? findHttpFailure(result.error) : undefined,
 		);
 		if ('value' in outcome) {
-			if (itemCredential) checkSentWithRunCredential(context);
+			if (rules.itemCredential) checkSentWithRunCredential(context);
 			return outcome.value;
 		}
 		if (findHttpFailure(outcome.error)?.status === 401 && rules.managesToken) throw refusedFreshToken(context, provider.displayName);

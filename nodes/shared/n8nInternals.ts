@@ -2,16 +2,13 @@
  * Every use of n8n beyond its public node API: each says why and its fallback (n8n's public path,
  * plus one logged warning). Checked on n8n 2.41.1 and 1.123.81; test/e2e/n8n-internals.test.ts pins each.
  */
-import {
-	NodeApiError,
-	type ICredentialDataDecryptedObject,
-	type ICredentialsDecrypted,
-	type IExecuteSingleFunctions,
-	type IHttpRequestOptions,
-	type INode,
-	type INodeCredentialsDetails,
-	type IWorkflowExecuteAdditionalData,
-	type JsonObject,
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeCredentialsDetails,
+	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 const CHECKED_ON = 'n8n 2.41.1 and 1.123.81';
@@ -100,15 +97,4 @@ export class TokenRenewalNeeded extends Error {
 		super('The access token has expired or was never fetched; the credential fetches a new one');
 		this.name = 'TokenRenewalNeeded';
 	}
-}
-
-let keepsHttpErrors: boolean | undefined;
-
-/**
- * Use 5: whether NodeApiError keeps the HTTP error it wraps as `cause`; n8n-workflow 1.x declares
- * `cause` as a class field, which resets it. Fallback: door.ts asks for error statuses as answers.
- */
-export function n8nKeepsHttpErrors(node: INode): boolean {
-	keepsHttpErrors ??= new NodeApiError(node, new Error('probe') as unknown as JsonObject).cause !== undefined;
-	return keepsHttpErrors;
 }

@@ -106,10 +106,11 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 			postReceive: [
 				async function (this: IExecuteSingleFunctions, _: INodeExecutionData[], response: IN8nHttpFullResponse) {
 					// The door asked for a stream; n8n's own item holds it, so the item is built again.
-					response.body = await readAnswer(response.body, provider.displayName, requestTimeout(this));
+					const read = readAnswer(response.body, provider.displayName, requestTimeout(this));
+					// The door asks for error statuses as answers; past the cap, the status still counts.
+					if (response.statusCode >= 300) throw new HttpStatusError({ ...response, body: await read.catch(() => undefined) });
+					response.body = await read;
 					const items = [{ json: response.body as IDataObject }];
-					// Only where asked for (sendKeepingErrorAnswers, door.ts).
-					if (response.statusCode >= 300) throw new HttpStatusError(response);
 					const answer = { status: response.statusCode, headers: response.headers, body: response.body };
 					if (isDocumentedAnswer(success, answer)) return items;
 					const wrong = undocumentedAnswer(provider, success, answer, await secretsOfItem(this, provider));
@@ -149,9 +150,10 @@ export function operationRouting(provider: ApiProvider, spec: OperationSpec): IN
 						timeoutMs,
 						allowHttp: credentialData ? allowsUnencryptedHttp(credentialData) : undefined,
 						managesToken: runCredential?.managesToken === true,
+						itemCredential,
 					};
 					const sender = Object.create(this, {
-						makeRoutingRequest: { value: theDoor(this, provider, itemCredential, rules) },
+						makeRoutingRequest: { value: theDoor(this, provider, rules) },
 					}) as IExecutePaginationFunctions;
 					const items = await withinConcurrencyLimit(this, async () => await fetch.call(sender, requestData));
 					await assertJsonObjectItems(provider, items, async () => await secretsOfItem(this, provider));

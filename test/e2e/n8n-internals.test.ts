@@ -85,7 +85,7 @@ test(
 		expect(itemsOf(execution, 'List tokens')).toHaveLength(5);
 		expect(knetik.server.requestsTo('/oauth/token')).toHaveLength(1);
 		expect(knetik.server.requests.filter((request) => request.response?.status === 401)).toEqual([]);
-		// Use 5: Knetik's own message for its 404, on n8n 1.x as on 2.x.
+		// Error statuses read by the door: Knetik's own message for its 404, on n8n 1.x as on 2.x.
 		const [notThere] = itemsOf(execution, 'Get a token that is not there');
 		expect(notThere.json.error).toContain('Token not found');
 
