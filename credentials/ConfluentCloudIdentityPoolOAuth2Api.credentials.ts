@@ -11,7 +11,7 @@ import {
 	MAX_TOKEN_LIFETIME_SECONDS,
 	TOKEN_EXCHANGE_CONSTANTS,
 } from '../nodes/ConfluentCloud/OAuthTokenDescription';
-import { confluentCloud } from '../nodes/ConfluentCloud/provider';
+import { confluentCloud, identityProvider } from '../nodes/ConfluentCloud/provider';
 import {
 	allowsUnencryptedHttp,
 	baseUrlOf,
@@ -19,15 +19,12 @@ import {
 	CREDENTIAL_BASE_URL,
 	sessionBearerAuthentication,
 } from '../nodes/shared/credentialAuth';
-import { oauth2TokenEndpoint } from '../nodes/shared/oauth2';
 import { allowUnencryptedHttpProperty, checkedUrl } from '../nodes/shared/urls';
 import { requestToken, tokenField } from '../nodes/shared/tokenEndpoint';
 import { sessionTokenProperty } from '../nodes/shared/storedToken';
 import { sessionToken } from '../nodes/shared/tokenSessions';
 import { expiryAfterSeconds } from '../nodes/shared/tokenExpiry';
 import { CONFLUENT_CLOUD_API_URL, CONFLUENT_HTTP_REQUEST_NODE } from './ConfluentCloudApi.credentials';
-
-const identityProvider = oauth2TokenEndpoint('The identity provider');
 
 function lifetimeOf(credentials: ICredentialDataDecryptedObject): number {
 	return Number(credentials.lifetime) || MAX_TOKEN_LIFETIME_SECONDS;

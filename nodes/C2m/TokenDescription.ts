@@ -1,7 +1,7 @@
-import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { bodyFromCredential, confirmation, fieldFromHeader, showForOperation } from '../shared/fields';
+import { bodyFromCredential, confirmation, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { choice, pathSegment, requiredText, textList, wholeNumber } from '../shared/validation';
 import { c2m } from './provider';
@@ -11,6 +11,13 @@ const showFor = (operation: string, conditions?: Record<string, string[]>) =>
 
 /** Long-term token lifetimes C2M accepts: one hour to 90 days (LongTokenRequest.ttl_seconds). */
 const TTL = { min: 3600, max: 7_776_000 };
+
+/** C2M may send the new token's ID only in its `X-Token-Id` header. */
+async function tokenIdFromHeader(this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+	const id = response.headers['x-token-id'];
+	if (typeof id !== 'string' || id === '') return items;
+	return items.map((item) => (item.json.token_id ?? null) === null ? { ...item, json: { ...item.json, token_id: id } } : item);
+}
 
 const scopesRule = z.object({ scopes: textList('Scopes').optional() });
 
@@ -116,7 +123,7 @@ export const tokenOperations: INodeProperties = {
 				authentication: authentication.issueLongTerm,
 				input: longTermRules,
 				success: { status: 201, body: 'json object' },
-				output: { postReceive: [fieldFromHeader('token_id', 'X-Token-Id')] },
+				output: { postReceive: [tokenIdFromHeader] },
 			}),
 		},
 		{

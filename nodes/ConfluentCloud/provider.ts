@@ -34,3 +34,20 @@ export const confluentCloud: ApiProvider = {
 	},
 	secretParameters: ['token', 'subjectToken'],
 };
+
+/** The identity pool credential's token endpoint, whose errors are RFC 6749 5.2's `{ error, error_description }`. */
+export const identityProvider: ApiProvider = {
+	displayName: 'The identity provider',
+	readErrorBody(body) {
+		const description = body.error_description ?? body.message;
+		return {
+			message: typeof description === 'string' ? description : undefined,
+			code: typeof body.error === 'string' ? body.error : undefined,
+		};
+	},
+	statusHints: {
+		400: 'Check the client ID, client secret and scope in the credential.',
+		401: 'Check the client ID and client secret in the credential.',
+	},
+	secretParameters: [],
+};

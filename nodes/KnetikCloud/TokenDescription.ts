@@ -1,7 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyRouting } from 'n8n-workflow';
 import { z } from 'zod/v3';
 
-import { confirmation, queryWhenSet, showForOperation } from '../shared/fields';
+import { confirmation, sendParameter, showForOperation } from '../shared/fields';
 import { operationRouting } from '../shared/operation';
 import { pageNumberPagination, returnAllOrLimitFields } from '../shared/pagination';
 import { choice, optionalText, pathSegment, requiredText, text, wholeNumber } from '../shared/validation';
@@ -9,6 +9,14 @@ import { knetikCloud } from './provider';
 
 const showFor = (operation: string, conditions?: Record<string, string[]>) =>
 	showForOperation('token', operation, conditions);
+
+/** Sends the parameter's value (as `valueOf` makes it) as a query parameter, unless empty. */
+function queryWhenSet(query: string, parameter: string, valueOf: (value: unknown) => unknown = (value) => value): INodePropertyRouting {
+	return sendParameter(parameter, (requestOptions, value) => {
+		const sent = valueOf(value);
+		return sent === '' || sent === undefined || sent === null ? requestOptions : { ...requestOptions, qs: { ...requestOptions.qs, [query]: sent } };
+	});
+}
 
 /** Return All asks for pages of this size; Knetik documents no maximum (its default is 25). */
 const LARGEST_PAGE = 100;

@@ -3,8 +3,6 @@ import type {
 	IDisplayOptions,
 	IHttpRequestOptions,
 	IExecuteSingleFunctions,
-	IN8nHttpFullResponse,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 	INodePropertyRouting,
@@ -87,35 +85,10 @@ export function sendParameter(
 	});
 }
 
-export function queryWhenSet(
-	query: string,
-	parameter: string,
-	valueOf: (value: unknown) => unknown = (value) => value,
-): INodePropertyRouting {
-	return sendParameter(parameter, (requestOptions, value) => {
-		const sent = valueOf(value);
-		if (sent === '' || sent === undefined || sent === null) return requestOptions;
-		return { ...requestOptions, qs: { ...requestOptions.qs, [query]: sent } };
-	});
-}
-
 /** One item for an answer without body; a function, as a `set` expression would be evaluated per item. */
 export function confirmation(fieldsOf: (context: IExecuteSingleFunctions) => IDataObject): PostReceiveAction {
 	return async function (this: IExecuteSingleFunctions) {
 		return [{ json: fieldsOf(this) }];
-	};
-}
-
-/** Some APIs put an identifier only in a header (C2M's `X-Token-Id`). */
-export function fieldFromHeader(field: string, header: string): PostReceiveAction {
-	return async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
-		const value = response.headers[header.toLowerCase()];
-		if (typeof value !== 'string' || value === '') return items;
-		return items.map((item) =>
-			item.json[field] === undefined || item.json[field] === null
-				? { ...item, json: { ...item.json, [field]: value } }
-				: item,
-		);
 	};
 }
 
