@@ -8,7 +8,8 @@ import { MAX_TIMEOUT_MS, timeoutError } from './timeout';
 import { UserError } from './userError';
 
 /** The documented answers are a few kilobytes; a page of 100 Knetik tokens, a few hundred. */
-export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+const MAX_ANSWER_MB = 10;
+const MAX_ANSWER_BYTES = MAX_ANSWER_MB * 1024 * 1024;
 
 interface AnswerStream {
 	on(event: string, listener: (...args: never[]) => void): unknown;
@@ -49,8 +50,8 @@ function readCapped(stream: AnswerStream, who: string, timeoutMs: number): Promi
 			else
 				stop(
 					new UserError(
-						`${who} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, the most the node reads`,
-						`The node stopped reading at ${MAX_ANSWER_BYTES / 1024 / 1024} MB and used none of it. The documented answers are a few kilobytes, so the address may not be the API’s: check the base URL (in the credential, or the node’s Base URL field).`,
+						`${who} sent an answer larger than ${MAX_ANSWER_MB} MB, the most the node reads`,
+						`The node stopped reading at ${MAX_ANSWER_MB} MB and used none of it. The documented answers are a few kilobytes, so the address may not be the API’s: check the base URL (in the credential, or the node’s Base URL field).`,
 					),
 				);
 		});
