@@ -230,6 +230,12 @@ describe('errors show Confluent Cloud’s own message, the status and the reques
 		expect(error.description).toContain('HTTP 500 Internal Server Error');
 		expect(error.description).toContain(`Request ID: ${requestId}`);
 	});
+
+	test('any status is named with the phrase the server sent', async () => {
+		confluent.server.failNext(410, 'The share has expired', 'gone');
+		const { error } = await failingRun(sharedToken('getResources'));
+		expect(error.description).toContain('HTTP 410 Gone, code gone');
+	});
 });
 
 describe('bad input is refused before anything is sent', () => {
