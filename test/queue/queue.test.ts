@@ -25,8 +25,11 @@ interface WorkflowNode {
 	[key: string]: unknown;
 }
 
-/** The workflow with its Manual Trigger replaced by a production webhook at `/webhook/<path>`, and active. */
-function triggeredByWebhook(json: string, path: string): string {
+/**
+ * The workflow with its Manual Trigger replaced by a production webhook at `/webhook/<path>`, and
+ * active. It answers with the output of the node that ran last, once the worker is done, or at once.
+ */
+function triggeredByWebhook(json: string, path: string, responseMode: 'lastNode' | 'onReceived' = 'lastNode'): string {
 	const workflow = JSON.parse(json) as { nodes: WorkflowNode[]; active: boolean };
 	workflow.nodes = workflow.nodes.map((node) =>
 		node.type === 'n8n-nodes-base.manualTrigger'
@@ -37,8 +40,7 @@ function triggeredByWebhook(json: string, path: string): string {
 					type: 'n8n-nodes-base.webhook',
 					typeVersion: 2,
 					webhookId: randomUUID(),
-					// Answers with the output of the node that ran last, once the worker is done.
-					parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+					parameters: { httpMethod: 'POST', path, responseMode, responseData: 'allEntries', options: {} },
 				}
 			: node,
 	);
@@ -127,6 +129,9 @@ beforeAll(async () => {
 						{ name: 'List tokens', type: 'knetikCloud', parameters: { authentication: 'clientCredentials', operation: 'getAll', limit: 1 }, credentials: credential.knetikClient },
 					]),
 					'queue-burst',
+					// n8n's main can miss a queued job's end in a burst (Bull's job.finished() checks, then listens),
+					// and its webhook then never answers: the burst is not about that, so it waits on the API instead.
+					'onReceived',
 				),
 			];
 		},
@@ -241,9 +246,12 @@ describe('one token credential under load', () => {
 		const workers = cluster.workers.map((worker) => worker.name);
 		const listCallsRefused = (worker: string, from: number) =>
 			cluster.proxied.filter((request) => request.via === worker && request.at >= from && request.url.pathname === '/auth/tokens' && request.status === 401).length;
+		const listed = () => cluster.proxied.filter((request) => request.url.pathname === '/auth/tokens' && request.status === 200).length;
 		const burst = async (count: number) => {
-			const outputs = await Promise.all(Array.from({ length: count }, async () => await trigger('queue-burst')));
-			for (const output of outputs) expect(output).toHaveLength(BURST_ITEMS);
+			const before = listed();
+			await Promise.all(Array.from({ length: count }, async () => await trigger('queue-burst')));
+			// Every item of every execution listed its tokens.
+			await waitUntil(`${count} executions of ${BURST_ITEMS} items to list their tokens`, () => listed() - before >= count * BURST_ITEMS, 120_000);
 		};
 
 		const started = Date.now();
