@@ -83,7 +83,6 @@ test('expiry from seconds (a number or a string) or from an ISO instant; nothing
 	expect(expiryAtInstant(undefined)).toBeUndefined();
 });
 
-// The clock is moved, not waited for: on a loaded machine a short real lifetime ends before the token arrives.
 describe('sessionToken', () => {
 	let fetches: number;
 	let identity: unknown[];
@@ -92,6 +91,9 @@ describe('sessionToken', () => {
 		await new Promise((resolve) => setTimeout(resolve, delay));
 		return token;
 	};
+	// The clock is moved, not waited for: on a loaded machine a short real lifetime ends before the token arrives.
+	const twoMinutesAfter = (now: number) => jest.spyOn(Date, 'now').mockReturnValue(now + 120_000);
+	afterEach(() => jest.restoreAllMocks());
 	/** The stored (bound) session token after preAuthentication ran with `held` stored. */
 	const stored = async (held: string, id: unknown[], fetch: () => Promise<IssuedToken>) =>
 		String((await sessionToken({ sessionToken: held }, id, fetch)).sessionToken);
@@ -113,16 +115,12 @@ describe('sessionToken', () => {
 	test('a token known to be dead is not sent: authenticate asks for a renewal instead', async () => {
 		const now = Date.now();
 		const dead = await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: now + 60_000 }));
-		const later = jest.spyOn(Date, 'now').mockReturnValue(now + 120_000);
-		try {
-			await expect(accessTokenToSend({ sessionToken: dead }, identity)).rejects.toMatchObject({ response: { status: 401 } });
-			const renewed = await stored(dead, identity, fetchToken({ accessToken: 'B', expiresAt: now + 3600_000 }));
-			expect(storedToken(renewed)).toBe('B');
-			expect(await accessTokenToSend({ sessionToken: dead }, identity)).toBe('B');
-			expect(fetches).toBe(2);
-		} finally {
-			later.mockRestore();
-		}
+		twoMinutesAfter(now);
+		await expect(accessTokenToSend({ sessionToken: dead }, identity)).rejects.toMatchObject({ response: { status: 401 } });
+		const renewed = await stored(dead, identity, fetchToken({ accessToken: 'B', expiresAt: now + 3600_000 }));
+		expect(storedToken(renewed)).toBe('B');
+		expect(await accessTokenToSend({ sessionToken: dead }, identity)).toBe('B');
+		expect(fetches).toBe(2);
 	});
 
 	test('a caller holding the rejected token gets a new one; callers holding an older one get the replacement', async () => {
@@ -135,12 +133,8 @@ describe('sessionToken', () => {
 	test('an expired token is fetched again, and a failed fetch is not remembered', async () => {
 		const now = Date.now();
 		await stored('', identity, fetchToken({ accessToken: 'A', expiresAt: now + 60_000 }));
-		const later = jest.spyOn(Date, 'now').mockReturnValue(now + 120_000);
-		try {
-			expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
-		} finally {
-			later.mockRestore();
-		}
+		twoMinutesAfter(now);
+		expect(storedToken(await stored('', identity, fetchToken({ accessToken: 'B' })))).toBe('B');
 
 		const other = ['test', 'failing'];
 		await expect(stored('', other, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');

@@ -244,9 +244,10 @@ describe('token-managing credentials across two workers', () => {
 describe('one token credential under load', () => {
 	test(`${BURST_EXECUTIONS} executions of ${BURST_ITEMS} items: at most one token request per worker and token lifetime, and at most one 401 per worker after the provider drops its tokens mid-run`, async () => {
 		const workers = cluster.workers.map((worker) => worker.name);
-		const listCallsRefused = (worker: string, from: number) =>
-			cluster.proxied.filter((request) => request.via === worker && request.at >= from && request.url.pathname === '/auth/tokens' && request.status === 401).length;
-		const listed = () => cluster.proxied.filter((request) => request.url.pathname === '/auth/tokens' && request.status === 200).length;
+		/** List calls that the API answered with `status`, through `worker` (any when undefined), from `from` on. */
+		const listCalls = (status: number, worker?: string, from = 0) =>
+			cluster.proxied.filter((request) => (worker === undefined || request.via === worker) && request.at >= from && request.url.pathname === '/auth/tokens' && request.status === status).length;
+		const listed = () => listCalls(200);
 		const burst = async (count: number) => {
 			const before = listed();
 			await Promise.all(Array.from({ length: count }, async () => await trigger('queue-burst')));
@@ -265,7 +266,7 @@ describe('one token credential under load', () => {
 			executions: cluster.proxied.filter((request) => request.via === worker && request.at >= started && request.url.pathname === '/auth/tokens').length / BURST_ITEMS,
 			tokenRequestsLifetime1: tokenRequests('knetikClient', worker, started, droppedAt),
 			tokenRequestsLifetime2: tokenRequests('knetikClient', worker, droppedAt),
-			refusedAfterDrop: listCallsRefused(worker, droppedAt),
+			refusedAfterDrop: listCalls(401, worker, droppedAt),
 		}));
 		process.stdout.write(
 			`[queue] ${BURST_EXECUTIONS} executions of ${BURST_ITEMS} items, the tokens dropped after ${BURST_EXECUTIONS / 2} (list calls / ${BURST_ITEMS} = executions, with their 401s):\n` +
